@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to vfio.ko and the IOMMU backend modules built beside it
+ * (vfio_iommu_type1.ko): how the core and a backend talk.  Drivers never
+ * include this; they use <linux/vfio.h>.
+ */
+#ifndef _CORE_VFIO_H
+#define _CORE_VFIO_H
+
+#include <linux/vfio.h>
+
+struct iommu_group;
+struct vfio_device;
+
+/**
+ * enum vfio_group_type - where a group's isolation comes from
+ * @VFIO_IOMMU: a hardware IOMMU group of physical devices
+ * @VFIO_EMULATED_IOMMU: a one-device group made up for a device whose DMA
+ *	the driver does in software, through vfio_pin_pages()/vfio_dma_rw()
+ *	(mediated devices)
+ * @VFIO_NO_IOMMU: no isolation at all (the unsafe noiommu mode)
+ */
+enum vfio_group_type {
+	VFIO_IOMMU,
+	VFIO_EMULATED_IOMMU,
+	VFIO_NO_IOMMU,
+};
+
+/**
+ * enum vfio_iommu_notify_type - events the core reports to a backend
+ * @VFIO_IOMMU_CONTAINER_CLOSE: the container fd was closed while groups
+ *	still hold the backend; stop work that needs the user's mm
+ */
+enum vfio_iommu_notify_type {
+	VFIO_IOMMU_CONTAINER_CLOSE = 0,
+};
+
+/**
+ * struct vfio_iommu_driver_ops - an IOMMU backend, selected by VFIO_SET_IOMMU
+ * @name: for messages
+ * @owner: the module; the core pins it while a container uses the backend
+ * @open: create the backend's state for one container; @arg is the
+ *	VFIO_SET_IOMMU argument (VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU, ...).
+ *	Return the state or an ERR_PTR()
+ * @release: free the state made by @open
+ * @ioctl: container ioctls the core does not handle itself, including
+ *	VFIO_CHECK_EXTENSION (with a NULL @iommu_data before @open)
+ * @attach_group: a group joins the container
+ * @detach_group: a group leaves the container
+ * @pin_pages: pin @npage pages of user memory at @user_iova for a device of
+ *	@group; see vfio_pin_pages()
+ * @unpin_pages: undo @pin_pages
+ * @register_device: @vdev was opened in this container; it will get
+ *	dma_unmap() calls from now on
+ * @unregister_device: undo @register_device
+ * @dma_rw: copy to or from user memory at @user_iova; see vfio_dma_rw()
+ * @group_iommu_domain: the domain @group is attached to, for KVM
+ * @notify: see enum vfio_iommu_notify_type
+ */
+struct vfio_iommu_driver_ops {
+	char		*name;
+	struct module	*owner;
+	void		*(*open)(unsigned long arg);
+	void		(*release)(void *iommu_data);
+	long		(*ioctl)(void *iommu_data, unsigned int cmd,
+				 unsigned long arg);
+	int		(*attach_group)(void *iommu_data,
+					struct iommu_group *group,
+					enum vfio_group_type type);
+	void		(*detach_group)(void *iommu_data,
+					struct iommu_group *group);
+	int		(*pin_pages)(void *iommu_data,
+				     struct iommu_group *group,
+				     dma_addr_t user_iova, int npage, int prot,
+				     struct page **pages);
+	void		(*unpin_pages)(void *iommu_data,
+				       dma_addr_t user_iova, int npage);
+	void		(*register_device)(void *iommu_data,
+					   struct vfio_device *vdev);
+	void		(*unregister_device)(void *iommu_data,
+					     struct vfio_device *vdev);
+	int		(*dma_rw)(void *iommu_data, dma_addr_t user_iova,
+				  void *data, size_t count, bool write);
+	struct iommu_domain *(*group_iommu_domain)(void *iommu_data,
+						   struct iommu_group *group);
+	void		(*notify)(void *iommu_data,
+				  enum vfio_iommu_notify_type event);
+};
+
+int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops);
+void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops);
+
+#endif /* _CORE_VFIO_H */
