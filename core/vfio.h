@@ -90,4 +90,88 @@ struct vfio_iommu_driver_ops {
 int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops);
 void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops);
 
+/*
+ * Everything below is private to vfio.ko itself; the backends stop reading
+ * here.
+ */
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/mutex.h>
+
+struct vfio_container;
+
+/**
+ * struct vfio_group - the /dev/vfio/<id> node of one IOMMU group
+ * @dev: "<id>" in class vfio; its kref is the lifetime of the structure
+ * @cdev: the group character device
+ * @type: where the isolation comes from
+ * @drivers: registered devices; under the global group table lock
+ * @group_lock: protects @iommu_group, @container, @container_users,
+ *	@opened_file and @kvm
+ * @iommu_group: the IOMMU group; NULL once the last device is gone
+ * @container: the container the group was added to, or NULL
+ * @container_users: 1 for the group fd in a container, plus one per open
+ *	device fd; while above 1 the group cannot leave its container
+ * @opened_file: the single open group fd, or NULL
+ * @kvm: set by KVM through vfio_file_set_kvm(); copied to devices on open
+ * @container_next: entry in the container's group list; under the
+ *	container's group_lock
+ * @device_lock: protects @device_list and @dev_counter
+ * @device_list: registered devices, linked through vfio_device.group_next
+ * @dev_counter: number of entries in @device_list
+ */
+struct vfio_group {
+	struct device		dev;
+	struct cdev		cdev;
+	enum vfio_group_type	type;
+	unsigned int		drivers;
+	struct mutex		group_lock;
+	struct iommu_group	*iommu_group;
+	struct vfio_container	*container;
+	unsigned int		container_users;
+	struct file		*opened_file;
+	struct kvm		*kvm;
+	struct list_head	container_next;
+	struct mutex		device_lock;
+	struct list_head	device_list;
+	unsigned int		dev_counter;
+};
+
+/* vfio_main.c */
+bool vfio_device_try_get(struct vfio_device *device);
+void vfio_device_put(struct vfio_device *device);
+
+/* group.c */
+int vfio_group_init(void);
+void vfio_group_exit(void);
+struct vfio_group *vfio_group_find_or_alloc(struct device *dev);
+struct vfio_group *vfio_group_alloc_emulated(struct device *dev);
+void vfio_group_add_device(struct vfio_group *group,
+			   struct vfio_device *device);
+void vfio_group_del_device(struct vfio_device *device);
+void vfio_group_put_registration(struct vfio_group *group,
+				 struct device *dev);
+int vfio_group_use_container(struct vfio_group *group);
+void vfio_group_unuse_container(struct vfio_group *group);
+
+/* container.c */
+int vfio_container_init(void);
+void vfio_container_exit(void);
+struct vfio_container *vfio_container_from_file(struct file *file);
+int vfio_container_attach_group(struct vfio_container *container,
+				struct vfio_group *group);
+void vfio_group_detach_container(struct vfio_group *group);
+bool vfio_container_has_iommu(struct vfio_container *container);
+long vfio_container_check_extension(struct vfio_container *container,
+				    unsigned long arg);
+void vfio_device_container_register(struct vfio_device *device);
+void vfio_device_container_unregister(struct vfio_device *device);
+
+/* device_fd.c */
+struct file *vfio_device_open_file(struct vfio_device *device);
+
+/* device_feature.c */
+long vfio_ioctl_device_feature(struct vfio_device *device,
+			       struct vfio_device_feature __user *arg);
+
 #endif /* _CORE_VFIO_H */
