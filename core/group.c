@@ -391,8 +391,6 @@ static int vfio_group_ioctl_set_container(struct vfio_group *group,
 
 	if (get_user(fd, arg))
 		return -EFAULT;
-	if (fd < 0)
-		return -EINVAL;
 
 	f = fdget(fd);
 	if (!f.file)
