@@ -996,6 +996,9 @@ static int mtty_ioctl_set_irqs(struct mtty_state *mtty,
 
 	if (copy_from_user(&hdr, arg, minsz))
 		return -EFAULT;
+	/* The core's check leaves combined actions to the driver. */
+	if (hweight32(hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) != 1)
+		return -EINVAL;
 	ret = vfio_set_irqs_validate_and_prepare(&hdr, mtty_irq_count(hdr.index),
 						 VFIO_PCI_NUM_IRQS, &data_size);
 	if (ret)
