@@ -232,6 +232,12 @@ static int type1_cap_iova_range(struct type1_iommu *iommu,
 	struct type1_iova *range;
 	u32 n = 0;
 
+	/*
+	 * Without a real domain nothing restricts the IOVA space and, as in
+	 * Linux, the capability is left out (QEMU then assumes all of it).
+	 */
+	if (list_empty(&iommu->domain_list))
+		return 0;
 	list_for_each_entry(range, &iommu->iova_list, next)
 		n++;
 	if (!n)
