@@ -395,8 +395,6 @@ int type1_attach_iommu_group(struct type1_iommu *iommu,
 		ret = -EIO;
 		goto err_free_domain_struct;
 	}
-	/* Must be decided before anything is mapped. */
-	d->enforce_cc = type1_domain_enforces_cc(d->domain);
 
 	src = list_first_entry_or_null(&iommu->domain_list,
 				       struct type1_domain, next);
@@ -404,6 +402,8 @@ int type1_attach_iommu_group(struct type1_iommu *iommu,
 	ret = type1_add_group(iommu, d, tg);
 	if (ret)
 		goto err_unlink_domain;
+	/* Once the IOMMU is known (attached), and before anything is mapped. */
+	d->enforce_cc = type1_domain_enforces_cc(d->domain);
 	type1_update_pgsize_bitmap(iommu);
 
 	if (src)
