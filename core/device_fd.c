@@ -162,8 +162,12 @@ struct file *vfio_device_open_file(struct vfio_device *device)
 		ret = PTR_ERR(filep);
 		goto err_close_device;
 	}
-	/* Regions are addressed by offset: pread/pwrite and lseek work. */
-	filep->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	/*
+	 * Regions are addressed by file offset, so allow pread/pwrite.  There
+	 * is no llseek op, and as in 6.1 lseek() fails with -ESPIPE: setting
+	 * FMODE_LSEEK without one would make the VFS call a NULL pointer.
+	 */
+	filep->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 
 	if (device->group->type == VFIO_NO_IOMMU)
 		dev_warn(device->dev,
