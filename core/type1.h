@@ -23,8 +23,9 @@ struct task_struct;
 
 /**
  * struct type1_iommu - one container using the type1 backend
- * @lock: protects every field below except @device_list; taken by
- *	every ioctl, pin, unpin and dma_rw
+ * @lock: protects every field up to @dirty_tracking, the mappings and
+ *	everything hanging off them; taken by every ioctl, pin, unpin and
+ *	dma_rw, and never held while calling into a device driver
  * @dma_tree: the user's mappings (struct type1_dma), keyed by IOVA
  * @domain_list: real IOMMU domains (struct type1_domain)
  * @emulated_groups: groups of mediated devices (struct type1_group)

@@ -242,7 +242,8 @@ int type1_pin_pages(void *iommu_data, struct iommu_group *group,
 
 	if (!iommu || !pages || npage <= 0 || !prot ||
 	    (prot & ~(IOMMU_READ | IOMMU_WRITE)) ||
-	    !PAGE_ALIGNED(user_iova))
+	    !PAGE_ALIGNED(user_iova) ||
+	    user_iova + ((dma_addr_t)npage << PAGE_SHIFT) - 1 < user_iova)
 		return -EINVAL;
 	/* Version 1 containers never supported it. */
 	if (!iommu->v2)
@@ -374,7 +375,7 @@ int type1_dma_rw(void *iommu_data, dma_addr_t user_iova, void *data,
 	int need = write ? IOMMU_WRITE : IOMMU_READ;
 	int ret = 0;
 
-	if (!iommu || !data)
+	if (!iommu || !data || user_iova + count - 1 < user_iova)
 		return -EINVAL;
 
 	mutex_lock(&iommu->lock);
