@@ -20,6 +20,12 @@
 #include "vfio_util.h"
 #include "display.h"
 
+/* libdrm-dev, for the DRM ioctl definitions only (nothing is linked). */
+#if __has_include(<libdrm/drm.h>)
+#include <libdrm/drm.h>
+#define HAVE_DRM_H 1
+#endif
+
 #define PARENT		"mbochs"
 #define POOL_MIB	64	/* the module's default */
 #define BAR_MMIO	VFIO_PCI_BAR2_REGION_INDEX
@@ -432,6 +438,90 @@ TEST_F(mbochs, dmabuf_outlives_device)
 	self->buf_fd = -1;
 	EXPECT_EQ(vu_mdev_available(PARENT, variant->type), avail + 1);
 }
+
+#ifdef HAVE_DRM_H
+/* The fd of vgem's card, loading vgem.ko if needed (*@loaded says so). */
+static int vgem_open(int *loaded)
+{
+	char path[64], name[16];
+	int i, fd;
+
+	*loaded = 0;
+	if (!vu_path_exists("/sys/module/vgem")) {
+		if (system("modprobe vgem 2>/dev/null"))
+			return -1;
+		*loaded = 1;
+	}
+	for (i = 0; i < 16; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/*
+ * A DRM driver imports the plane (attach and map_dma_buf with a real
+ * sg_table, unmap and detach when it lets go); the import keeps the
+ * buffer alive after the device is removed.
+ */
+TEST_F(mbochs, dmabuf_import_vgem)
+{
+	uint64_t bar0 = disp_region_offset(self->fd, VFIO_PCI_BAR0_REGION_INDEX);
+	struct vfio_device_gfx_plane_info p;
+	struct drm_prime_handle prime = { 0 };
+	struct drm_gem_close gem_close = { 0 };
+	uint32_t px = 0x00beef42, *pix;
+	int card, loaded;
+
+	card = vgem_open(&loaded);
+	if (card < 0)
+		SKIP("no vgem card (vgem.ko missing or /dev/dri not populated)");
+
+	ASSERT_EQ(set_mode(self->fd, 640, 480, 32, 0), 0);
+	ASSERT_EQ(query_primary(self->fd, &p), 0);
+	ASSERT_EQ(pwrite(self->fd, &px, 4, bar0 + 4 * 321), 4);
+	self->buf_fd = get_dmabuf(self->fd, p.dmabuf_id);
+	ASSERT_GE(self->buf_fd, 0);
+
+	prime.fd = self->buf_fd;
+	ASSERT_EQ(ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime), 0);
+	EXPECT_NE(prime.handle, 0);
+
+	/* Our fds go, the device goes; vgem's import keeps the memory. */
+	close(self->buf_fd);
+	self->buf_fd = -1;
+	vu_vfio_close(&self->v);
+	self->fd = -1;
+	ASSERT_EQ(vu_mdev_remove(self->uuid), 0);
+
+	/* DRM maps imports only through their dma-buf: export it back. */
+	prime.fd = -1;
+	prime.flags = DRM_CLOEXEC | DRM_RDWR;
+	ASSERT_EQ(ioctl(card, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime), 0);
+	self->buf_fd = prime.fd;
+	self->map_size = p.size;
+	self->map = mmap(NULL, p.size, PROT_READ, MAP_SHARED, self->buf_fd, 0);
+	ASSERT_NE(self->map, MAP_FAILED);
+	pix = self->map;
+	EXPECT_EQ(pix[321], px);
+	munmap(self->map, self->map_size);
+	self->map = MAP_FAILED;
+
+	gem_close.handle = prime.handle;
+	EXPECT_EQ(ioctl(card, DRM_IOCTL_GEM_CLOSE, &gem_close), 0);
+	close(card);
+	if (loaded)
+		EXPECT_EQ(system("modprobe -r vgem"), 0);
+}
+#endif /* HAVE_DRM_H */
 
 /* ---- EDID ------------------------------------------------------------- */
 
