@@ -7,6 +7,8 @@
  * vfio_iommu_type1.c): without a backend an unknown ioctl is -EINVAL, with
  * type1 it is -ENOTTY; SET_IOMMU needs a group first (-EINVAL), refuses a
  * second call (-EINVAL) and a type no backend supports (-ENODEV).
+ * The tests without a mediated device also pass against the distribution's
+ * own 6.1 modules (tests/core/upstream_oracle.sh).
  */
 #include "harness.h"
 
@@ -35,7 +37,13 @@ TEST(check_extension_without_iommu)
 	/* 6.1 type1 still advertises nesting; removed upstream only later */
 	EXPECT_EQ(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_NESTING_IOMMU), 1);
 	EXPECT_EQ(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL), 1);
-	EXPECT_EQ(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_UPDATE_VADDR), 1);
+	/*
+	 * Debian's 6.1.0-56 type1 (with the stable fix that disables vaddr
+	 * updates when mdevs may be present) answers 0 without an IOMMU
+	 * context; checked by tests/core/upstream_oracle.sh against the
+	 * distribution's own modules.
+	 */
+	EXPECT_EQ(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_UPDATE_VADDR), 0);
 	/* no container yet: type1 cannot claim cache coherency */
 	EXPECT_EQ(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU), 0);
 	EXPECT_EQ(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_SPAPR_TCE_IOMMU), 0);
@@ -125,6 +133,8 @@ TEST_F(container, set_iommu_type1v2)
 	/* further CHECK_EXTENSION goes to that backend only */
 	EXPECT_EQ(ioctl(self->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU), 1);
 	EXPECT_EQ(ioctl(self->container, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL), 1);
+	/* no vaddr updates while emulated-IOMMU groups are attached */
+	EXPECT_EQ(ioctl(self->container, VFIO_CHECK_EXTENSION, VFIO_UPDATE_VADDR), 0);
 	EXPECT_EQ(ioctl(self->container, VFIO_CHECK_EXTENSION, VFIO_SPAPR_TCE_IOMMU), 0);
 	EXPECT_EQ(ioctl(self->container, VFIO_GET_API_VERSION), VFIO_API_VERSION);
 }

@@ -5,8 +5,9 @@
  * Included by the module and by userspace tests, so only fixed-size types.
  *
  * Each device is a vfio-pci API device with
- *   region 0 (config): 256 bytes of PCI config space,
- *   region 1 (BAR0):   TP_BAR0_SIZE bytes of RAM, read/write/mmap,
+ *   region 0 (BAR0):   TP_BAR0_SIZE bytes of RAM, read/write/mmap,
+ *   region 7 (config): 256 bytes of PCI config space,
+ *   regions 1-6, 8:    size 0,
  *   region 9 (control, a device-specific region with a type capability):
  *     TP_CTL_CMD     struct tp_cmd, write-only: writing all of it runs it;
  *     TP_CTL_STATUS  struct tp_status, read-only;
