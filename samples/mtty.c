@@ -94,7 +94,7 @@ static inline const struct mtty_type *to_mtty_type(struct mdev_type *mtype)
 struct mtty_parent {
 	struct device dev;
 	struct mdev_parent parent;
-	struct mutex lock;
+	struct mutex lock;		/* protects ports_free */
 	unsigned int ports_free;
 };
 
@@ -185,7 +185,7 @@ struct mtty_state {
 	struct vfio_device vdev;
 	const struct mtty_type *type;
 
-	struct mutex lock;
+	struct mutex lock;		/* protects all that follows */
 	u8 config[PCI_CFG_SPACE_SIZE];
 	u8 config_wmask[PCI_CFG_SPACE_SIZE];
 	u8 config_w1c[PCI_CFG_SPACE_SIZE];
@@ -746,8 +746,13 @@ static int mtty_init_dev(struct vfio_device *vdev)
 
 static void mtty_release_dev(struct vfio_device *vdev)
 {
-	/* The core frees the structure after this. */
 	mutex_destroy(&to_mtty(vdev)->lock);
+	/*
+	 * The memory came from vfio_alloc_device(), so the core owns it.
+	 * Linux 6.1's core expects release to hand it back explicitly; ours
+	 * frees it after release returns and takes this call as a no-op.
+	 */
+	vfio_free_device(vdev);
 }
 
 /* Every open starts from a freshly powered-on card. */
