@@ -102,7 +102,25 @@ vm_pick_accel() {
 	return 0
 }
 
+# One test VM at a time on this machine: TCG guests on a small host only
+# slow each other down (and trip timeouts).  The wait is bounded
+# (VM_LOCK_WAIT seconds, default 300) so a queue never stalls a run for
+# long; VM_NO_LOCK=1 skips it.
+vm_lock() {
+	local lock=${VM_LOCK:-/tmp/mdevfw-vm.lock} t0=$SECONDS
+	[ -n "${VM_NO_LOCK:-}" ] && return 0
+	exec {VM_LOCK_FD}>>"$lock"
+	flock -n "$VM_LOCK_FD" && return 0
+	echo "vm: another run is using the test VM; waiting up to ${VM_LOCK_WAIT:-300} s ($lock)"
+	if flock -w "${VM_LOCK_WAIT:-300}" "$VM_LOCK_FD"; then
+		echo "vm: waited $((SECONDS - t0)) s"
+	else
+		echo "vm: still busy; running alongside it"
+	fi
+}
+
 vm_prepare() {
+	vm_lock
 	vm_find_kernel
 	vm_build_initramfs
 	vm_pick_accel
