@@ -109,6 +109,8 @@ struct gvt_irq {
  * @edid_blob: the blob of the EDID region, as userspace last wrote it
  * @edid: the EDID of the connected monitor, taken from @edid_blob when the
  *        link came up; shown in BAR0 at GVT_REG_EDID_BASE
+ * @plane_gen: names the primary plane's configuration (its dmabuf_id);
+ *             changes with every write to a plane register, never 0
  * @opregion: the OpRegion contents, read-only for userspace
  * @aperture: pages of BAR2, allocated on first touch; index is page number
  * @dma_lock: protects @pinned and @nr_pinned
@@ -135,6 +137,7 @@ struct gvt_vgpu {
 	struct vfio_region_gfx_edid edid_regs;
 	u8 edid_blob[GVT_EDID_MAX_SIZE];
 	u8 edid[GVT_EDID_MAX_SIZE];
+	u32 plane_gen;
 	u8 *opregion;
 
 	struct xarray aperture;
@@ -214,10 +217,16 @@ void gvt_irq_release_all(struct gvt_vgpu *vgpu);
 void gvt_irq_request(struct gvt_vgpu *vgpu, unsigned int count);
 
 /* gvt_dma.c */
+struct page *gvt_gm_get_page(struct gvt_vgpu *vgpu, u32 gm);
 int gvt_gm_read(struct gvt_vgpu *vgpu, u32 gm, void *buf, size_t len);
 int gvt_gm_access(struct gvt_vgpu *vgpu, u32 gm, void *buf, size_t len, bool write);
 void gvt_dma_unmap(struct gvt_vgpu *vgpu, u64 iova, u64 length);
 void gvt_dma_unpin_all(struct gvt_vgpu *vgpu);
+
+/* gvt_display.c */
+long gvt_display_query_plane(struct gvt_vgpu *vgpu,
+			     struct vfio_device_gfx_plane_info __user *arg);
+long gvt_display_get_dmabuf(struct gvt_vgpu *vgpu, u32 __user *arg);
 
 /* gvt_engine.c */
 void gvt_engine_reset(struct gvt_vgpu *vgpu);

@@ -168,6 +168,43 @@ int gvt_gm_access(struct gvt_vgpu *vgpu, u32 gm, void *buf, size_t len, bool wri
 }
 
 /**
+ * gvt_gm_get_page - the page behind a graphics address, with a reference
+ * @vgpu: the vGPU, its lock held
+ * @gm: a page-aligned graphics address
+ *
+ * For guest memory the page comes from the pin cache; the reference taken
+ * here is the caller's and keeps the page alive even once the cache lets
+ * go of it.
+ *
+ * Return: the page, or an ERR_PTR() as gvt_gm_read() returns errors.
+ */
+struct page *gvt_gm_get_page(struct gvt_vgpu *vgpu, u32 gm)
+{
+	struct page *page;
+	bool local;
+	u64 addr;
+	int ret;
+
+	ret = gvt_gtt_translate(vgpu, gm, &addr, &local);
+	if (ret)
+		return ERR_PTR(ret);
+	if (local) {
+		page = gvt_aperture_page(vgpu, addr >> PAGE_SHIFT);
+		if (!page)
+			return ERR_PTR(-ENOMEM);
+		get_page(page);
+		return page;
+	}
+
+	mutex_lock(&vgpu->dma_lock);
+	page = gvt_dma_get_page(vgpu, addr);
+	if (!IS_ERR(page))
+		get_page(page);
+	mutex_unlock(&vgpu->dma_lock);
+	return IS_ERR(page) ? ERR_PTR(-EIO) : page;
+}
+
+/**
  * gvt_dma_unmap - unpin what lies in an IOVA range the user unmaps
  * @vgpu: the vGPU
  * @iova: start of the range

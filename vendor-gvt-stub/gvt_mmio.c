@@ -10,6 +10,13 @@
 
 #include "gvt.h"
 
+/* A new plane configuration gets a new dmabuf_id; 0 means none. */
+static void gvt_plane_changed(struct gvt_vgpu *vgpu)
+{
+	if (!++vgpu->plane_gen)
+		vgpu->plane_gen = 1;
+}
+
 /**
  * gvt_mmio_reset - put BAR0 in its power-on state
  * @vgpu: the vGPU; its lock is held, or nobody else can see it yet
@@ -36,6 +43,7 @@ void gvt_mmio_reset(struct gvt_vgpu *vgpu)
 	gvt_reg_set(vgpu, GVT_REG_GTT_ENTRIES, vgpu->gtt_entries);
 	gvt_reg_set(vgpu, GVT_REG_IMR, GVT_IRQ_ALL);
 	gvt_reg_set(vgpu, GVT_REG_RING_STATUS, GVT_RING_STATUS_IDLE);
+	gvt_plane_changed(vgpu);
 }
 
 /* Value of a 32-bit register as the guest reads it. */
@@ -125,19 +133,33 @@ static bool gvt_mmio_reg_write(struct gvt_vgpu *vgpu, unsigned int off, u32 val)
 	case GVT_REG_PLANE_CTL:
 		gvt_reg_set(vgpu, off, val & (GVT_PLANE_CTL_ENABLE |
 					      GVT_PLANE_CTL_FMT_MASK));
+		gvt_plane_changed(vgpu);
 		return false;
 	case GVT_REG_PLANE_SURF:
 		gvt_reg_set(vgpu, off, val & ~(GVT_GM_PAGE_SIZE - 1));
+		gvt_plane_changed(vgpu);
 		return false;
 	case GVT_REG_PLANE_STRIDE:
 		gvt_reg_set(vgpu, off, val & ~63U);
+		gvt_plane_changed(vgpu);
 		return false;
 	case GVT_REG_PLANE_SIZE:
 		gvt_reg_set(vgpu, off, val);
+		gvt_plane_changed(vgpu);
 		return false;
 	}
 	/* identification, status and unassigned offsets are read-only */
 	return false;
+}
+
+static bool gvt_gtt_in_plane(struct gvt_vgpu *vgpu, u64 idx)
+{
+	u64 surf = gvt_reg(vgpu, GVT_REG_PLANE_SURF);
+	u64 h = (gvt_reg(vgpu, GVT_REG_PLANE_SIZE) >> 16) + 1;
+	u64 end = surf + h * gvt_reg(vgpu, GVT_REG_PLANE_STRIDE);
+
+	lockdep_assert_held(&vgpu->lock);
+	return idx >= surf / GVT_GM_PAGE_SIZE && idx < DIV_ROUND_UP(end, GVT_GM_PAGE_SIZE);
 }
 
 static int gvt_gtt_read(struct gvt_vgpu *vgpu, u64 off, void *buf, size_t len)
@@ -174,6 +196,9 @@ static int gvt_gtt_write(struct gvt_vgpu *vgpu, u64 off, const void *buf, size_t
 	else
 		pte = (pte & ~(u64)U32_MAX) | get_unaligned_le32(buf);
 	vgpu->gtt[idx] = pte & (GVT_PTE_ADDR_MASK | GVT_PTE_VALID | GVT_PTE_LOCAL);
+	/* the plane's pages moved: its dma-buf is another one now */
+	if (gvt_gtt_in_plane(vgpu, idx))
+		gvt_plane_changed(vgpu);
 out_unlock:
 	mutex_unlock(&vgpu->lock);
 	return 0;

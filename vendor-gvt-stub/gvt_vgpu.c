@@ -332,6 +332,10 @@ static long gvt_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_RESET:
 		gvt_vgpu_reset(vgpu);
 		return 0;
+	case VFIO_DEVICE_QUERY_GFX_PLANE:
+		return gvt_display_query_plane(vgpu, uarg);
+	case VFIO_DEVICE_GET_GFX_DMABUF:
+		return gvt_display_get_dmabuf(vgpu, uarg);
 	}
 	return -ENOTTY;
 }
