@@ -10,6 +10,7 @@
  * with its default parameters (tests/modules.load).
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -554,6 +555,32 @@ TEST_F(vgpu, reopen_is_clean)
 	gg_close(&self->g);
 	ASSERT_EQ(gg_open(&self->g, uuid), 0);
 	expect_clean(&self->g);
+}
+
+static void *remove_thread(void *uuid)
+{
+	return (void *)(long)vu_mdev_remove(uuid);
+}
+
+TEST_F(vgpu, remove_requests_release)
+{
+	struct gg_vgpu *g = &self->g;
+	pthread_t t;
+	void *ret;
+	int efd;
+
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(vu_irq_set_eventfd(g->fd, VFIO_PCI_REQ_IRQ_INDEX, efd), 0);
+	ASSERT_EQ(pthread_create(&t, NULL, remove_thread, g->uuid), 0);
+	/* removal waits for us and asks us to let go */
+	EXPECT_GT(vu_eventfd_wait(efd, 20000), 0);
+	EXPECT_TRUE(vu_mdev_exists(g->uuid));
+	gg_close(g);
+	ASSERT_EQ(pthread_join(t, &ret), 0);
+	EXPECT_EQ((long)ret, 0);
+	EXPECT_FALSE(vu_mdev_exists(g->uuid));
+	close(efd);
 }
 
 TEST_HARNESS_MAIN
