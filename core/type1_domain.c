@@ -396,6 +396,12 @@ int type1_attach_iommu_group(struct type1_iommu *iommu,
 		goto err_free_domain_struct;
 	}
 
+	if (iommu->nesting) {
+		ret = iommu_enable_nesting(d->domain);
+		if (ret)
+			goto err_free_domain;
+	}
+
 	src = list_first_entry_or_null(&iommu->domain_list,
 				       struct type1_domain, next);
 	list_add_tail(&d->next, &iommu->domain_list);
@@ -421,6 +427,7 @@ err_unlink_domain:
 	list_del(&d->next);
 	iommu->pgsize_bitmap = old_pgsize;
 	type1_iova_list_rebuild(iommu);
+err_free_domain:
 	iommu_domain_free(d->domain);
 err_free_domain_struct:
 	kfree(d);

@@ -22,7 +22,8 @@ static void *type1_open(unsigned long arg)
 {
 	struct type1_iommu *iommu;
 
-	if (arg != VFIO_TYPE1_IOMMU && arg != VFIO_TYPE1v2_IOMMU)
+	if (arg != VFIO_TYPE1_IOMMU && arg != VFIO_TYPE1v2_IOMMU &&
+	    arg != VFIO_TYPE1_NESTING_IOMMU)
 		return ERR_PTR(-EINVAL);
 
 	iommu = kzalloc(sizeof(*iommu), GFP_KERNEL);
@@ -36,7 +37,9 @@ static void *type1_open(unsigned long arg)
 	INIT_LIST_HEAD(&iommu->iova_list);
 	iommu->pgsize_bitmap = PAGE_MASK;
 	iommu->dma_avail = type1_dma_entry_limit;
-	iommu->v2 = arg == VFIO_TYPE1v2_IOMMU;
+	/* Nesting is type1v2 whose domains must allow a second stage. */
+	iommu->nesting = arg == VFIO_TYPE1_NESTING_IOMMU;
+	iommu->v2 = arg == VFIO_TYPE1v2_IOMMU || iommu->nesting;
 	mutex_init(&iommu->device_list_lock);
 	INIT_LIST_HEAD(&iommu->device_list);
 
@@ -193,14 +196,16 @@ static void type1_notify(void *iommu_data, enum vfio_iommu_notify_type event)
 	mutex_unlock(&iommu->lock);
 }
 
-/* VFIO_DMA_CC_IOMMU: every real domain blocks non-coherent DMA. */
+/*
+ * VFIO_DMA_CC_IOMMU: every real domain blocks non-coherent DMA.  As in
+ * Linux 6.1, a container without any (only mediated devices) says yes.
+ */
 static int type1_cache_coherent(struct type1_iommu *iommu)
 {
 	struct type1_domain *d;
-	int ret;
+	int ret = 1;
 
 	mutex_lock(&iommu->lock);
-	ret = !list_empty(&iommu->domain_list);
 	list_for_each_entry(d, &iommu->domain_list, next)
 		if (!d->enforce_cc)
 			ret = 0;
@@ -214,12 +219,13 @@ static long type1_check_extension(struct type1_iommu *iommu,
 	switch (ext) {
 	case VFIO_TYPE1_IOMMU:
 	case VFIO_TYPE1v2_IOMMU:
+	case VFIO_TYPE1_NESTING_IOMMU:
 	case VFIO_UNMAP_ALL:
 		return 1;
 	case VFIO_DMA_CC_IOMMU:
 		return iommu ? type1_cache_coherent(iommu) : 0;
 	default:
-		/* Neither nesting nor VFIO_UPDATE_VADDR is implemented. */
+		/* VFIO_UPDATE_VADDR is not implemented. */
 		return 0;
 	}
 }
@@ -356,8 +362,8 @@ static int type1_ioctl_map_dma(struct type1_iommu *iommu,
 		return -EFAULT;
 	if (map.argsz < minsz)
 		return -EINVAL;
-	/* VFIO_DMA_MAP_FLAG_VADDR too: VFIO_UPDATE_VADDR is not offered. */
-	if (map.flags & ~(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE))
+	if (map.flags & ~(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE |
+			  VFIO_DMA_MAP_FLAG_VADDR))
 		return -EINVAL;
 
 	return type1_map_dma(iommu, &map);
@@ -377,11 +383,12 @@ static int type1_ioctl_unmap_dma(struct type1_iommu *iommu,
 	if (unmap.argsz < minsz)
 		return -EINVAL;
 	if (unmap.flags & ~(VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP |
-			    VFIO_DMA_UNMAP_FLAG_ALL))
+			    VFIO_DMA_UNMAP_FLAG_ALL | VFIO_DMA_UNMAP_FLAG_VADDR))
 		return -EINVAL;
 
 	if (unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
-		if (unmap.flags & VFIO_DMA_UNMAP_FLAG_ALL)
+		if (unmap.flags & (VFIO_DMA_UNMAP_FLAG_ALL |
+				   VFIO_DMA_UNMAP_FLAG_VADDR))
 			return -EINVAL;
 		if (unmap.argsz < minsz + sizeof(bitmap))
 			return -EINVAL;
