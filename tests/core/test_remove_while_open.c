@@ -77,6 +77,7 @@ static int remover_wait(struct remover *r, int ms)
 TEST_F(rwo, remove_signals_req_and_waits_for_close)
 {
 	struct remover r = { .uuid = self->uuid };
+	char path[256];
 	struct tp_status st;
 
 	ASSERT_EQ(vu_irq_set_eventfd(self->v.device, VFIO_PCI_REQ_IRQ_INDEX, self->req), 0);
@@ -84,9 +85,15 @@ TEST_F(rwo, remove_signals_req_and_waits_for_close)
 
 	/* the driver is asked to make us let go */
 	EXPECT_GE(vu_eventfd_wait(self->req, 10000), 1);
-	/* the removal waits for us, however long */
+	/*
+	 * The removal waits for us, however long.  The bus link is gone
+	 * already (device_del() unlinks it before unbinding the driver),
+	 * the device itself is still there under its parent.
+	 */
 	EXPECT_FALSE(remover_wait(&r, 500));
-	EXPECT_TRUE(vu_mdev_exists(self->uuid));
+	snprintf(path, sizeof(path), "/sys/class/" TP_CLASS_NAME "/" TP_PARENT "/%s",
+		 self->uuid);
+	EXPECT_TRUE(vu_path_exists(path));
 	/* and the device still works meanwhile */
 	ASSERT_EQ(tp_status(self->v.device, &st), 0);
 	EXPECT_GE(st.request_calls, 1);
@@ -97,6 +104,7 @@ TEST_F(rwo, remove_signals_req_and_waits_for_close)
 	pthread_join(r.thread, NULL);
 	EXPECT_EQ(r.ret, 0);
 	EXPECT_FALSE(vu_mdev_exists(self->uuid));
+	EXPECT_FALSE(vu_path_exists(path));
 	/* the group no longer has the device */
 	EXPECT_ERRNO(ioctl(self->v.group, VFIO_GROUP_GET_DEVICE_FD, self->uuid), ENODEV);
 }
