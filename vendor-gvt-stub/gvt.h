@@ -119,7 +119,6 @@ struct gvt_irq {
  * @irq_lock: protects @irq
  * @irq: eventfds
  * @sched_node: entry in the scheduler's run list; under gvt_sched.lock
- * @open: the device fd is open (set and cleared under the dev_set lock)
  */
 struct gvt_vgpu {
 	struct vfio_device vdev;
@@ -150,7 +149,6 @@ struct gvt_vgpu {
 	struct gvt_irq irq;
 
 	struct list_head sched_node;
-	bool open;
 };
 
 static inline struct gvt_vgpu *to_vgpu(struct vfio_device *vdev)

@@ -110,10 +110,7 @@ void gvt_vgpu_reset(struct gvt_vgpu *vgpu)
 
 static int gvt_vgpu_open(struct vfio_device *vdev)
 {
-	struct gvt_vgpu *vgpu = to_vgpu(vdev);
-
-	vgpu->open = true;
-	gvt_sched_add(vgpu);
+	gvt_sched_add(to_vgpu(vdev));
 	return 0;
 }
 
@@ -125,7 +122,6 @@ static void gvt_vgpu_close(struct vfio_device *vdev)
 	gvt_sched_remove(vgpu);
 	gvt_vgpu_reset(vgpu);
 	gvt_irq_release_all(vgpu);
-	vgpu->open = false;
 }
 
 /* Access @len bytes at @off of region @index; @buf is a kernel buffer. */
