@@ -11,6 +11,7 @@
  * with the default pool of 24 ports (tests/modules.load).
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <linux/pci_regs.h>
 #include <linux/serial_reg.h>
 #include <linux/vfio.h>
@@ -1099,6 +1100,125 @@ TEST(available_instances_accounting)
 		EXPECT_EQ(vu_mdev_remove(uuid[--n]), 0);
 	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-1"), POOL_PORTS);
 	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-2"), POOL_PORTS / 2);
+}
+
+/* Hammer one card from several threads: the driver serialises accesses. */
+struct hammer {
+	int fd;
+	int port;
+	int loops;
+};
+
+static void *hammer_thread(void *arg)
+{
+	struct hammer *h = arg;
+	int i;
+
+	for (i = 0; i < h->loops; i++) {
+		uart_wr(h->fd, h->port, UART_TX, i);
+		uart_rd(h->fd, h->port, UART_LSR);
+		uart_rd(h->fd, h->port, UART_IIR);
+		uart_rd(h->fd, h->port, UART_RX);
+		if (!(i % 16))
+			ioctl(h->fd, VFIO_DEVICE_RESET);
+	}
+	return NULL;
+}
+
+TEST(concurrent_access)
+{
+	char uuid[VU_UUID_LEN + 1];
+	struct hammer h[4];
+	pthread_t thread[4];
+	struct vu_vfio v;
+	int efd, i;
+
+	need_mtty();
+	ASSERT_EQ(card_open("mtty-2", uuid, &v), 0);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(vu_irq_set_eventfd(v.device, VFIO_PCI_INTX_IRQ_INDEX, efd), 0);
+	uart_wr(v.device, 0, UART_IER, 0x0f);
+	uart_wr(v.device, 1, UART_IER, 0x0f);
+
+	for (i = 0; i < 4; i++) {
+		h[i] = (struct hammer){ .fd = v.device, .port = i & 1, .loops = 2000 };
+		ASSERT_EQ(pthread_create(&thread[i], NULL, hammer_thread, &h[i]), 0);
+	}
+	/* Meanwhile, keep unmasking, as a VMM would after each interrupt. */
+	for (i = 0; i < 200; i++) {
+		vu_eventfd_wait(efd, 1);
+		intx_action(v.device, VFIO_IRQ_SET_ACTION_UNMASK);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(thread[i], NULL);
+
+	/* Still a sane UART afterwards. */
+	ASSERT_EQ(device_reset(v.device), 0);
+	uart_wr(v.device, 1, UART_TX, 'k');
+	EXPECT_EQ(uart_rd(v.device, 1, UART_RX), 'k');
+	EXPECT_EQ(uart_rd(v.device, 1, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+
+	close(efd);
+	card_close(uuid, &v);
+}
+
+static int run(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int run(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	if (ret)
+		TH_LOG("\"%s\" exited %d", cmd, ret);
+	return ret;
+}
+
+/*
+ * Reload the module with a pool of 3 ports; unloading removes the cards
+ * that are left.  The test puts the default module back when it is done.
+ */
+TEST(module_param_and_unload)
+{
+	const char *top = getenv("TOP");
+	char u[3][VU_UUID_LEN + 1];
+
+	need_mtty();
+	if (!top)
+		SKIP("TOP is not set");
+
+	/* Unloading the parent takes its (closed) cards with it. */
+	ASSERT_EQ(vu_mdev_create(PARENT, "mtty-2", u[0]), 0);
+	ASSERT_EQ(vu_mdev_create(PARENT, "mtty-1", u[1]), 0);
+	ASSERT_EQ(run("rmmod mtty"), 0);
+	EXPECT_FALSE(vu_mdev_exists(u[0]));
+	EXPECT_FALSE(vu_mdev_exists(u[1]));
+	EXPECT_FALSE(vu_path_exists(VU_MDEV_CLASS "/" PARENT));
+
+	ASSERT_EQ(run("insmod %s/samples/mtty.ko ports=3", top), 0);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-1"), 3);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-2"), 1);
+	EXPECT_EQ(vu_mdev_create(PARENT, "mtty-2", u[0]), 0);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-1"), 1);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-2"), 0);
+	EXPECT_EQ(vu_mdev_create(PARENT, "mtty-2", u[2]), -ENOSPC);
+	EXPECT_EQ(vu_mdev_create(PARENT, "mtty-1", u[1]), 0);
+	EXPECT_EQ(vu_mdev_create(PARENT, "mtty-1", u[2]), -ENOSPC);
+	EXPECT_EQ(vu_mdev_remove(u[0]), 0);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-2"), 1);
+	EXPECT_EQ(vu_mdev_remove(u[1]), 0);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-1"), 3);
+
+	ASSERT_EQ(run("rmmod mtty"), 0);
+	ASSERT_EQ(run("insmod %s/samples/mtty.ko", top), 0);
+	EXPECT_EQ(vu_mdev_available(PARENT, "mtty-1"), POOL_PORTS);
 }
 
 TEST_HARNESS_MAIN
