@@ -518,6 +518,9 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova,
 	/* Pinning is per group; it only makes sense for a lone device. */
 	if (group->dev_counter > 1)
 		return -EINVAL;
+	/* Pins must be dropped when userspace unmaps; the driver needs it. */
+	if (WARN_ON_ONCE(!device->ops->dma_unmap))
+		return -EINVAL;
 
 	container = group->container;
 	driver = container->iommu_driver;

@@ -220,6 +220,29 @@ void vfio_group_put_registration(struct vfio_group *group, struct device *dev)
 	mutex_unlock(&vfio_group_table_lock);
 }
 
+/**
+ * vfio_group_has_device - whether @dev is registered in @group already
+ * @group: the group
+ * @dev: a physical or mediated device
+ *
+ * Return: true if a vfio_device for @dev is in the group.
+ */
+bool vfio_group_has_device(struct vfio_group *group, struct device *dev)
+{
+	struct vfio_device *cur;
+	bool ret = false;
+
+	mutex_lock(&group->device_lock);
+	list_for_each_entry(cur, &group->device_list, group_next) {
+		if (cur->dev == dev) {
+			ret = true;
+			break;
+		}
+	}
+	mutex_unlock(&group->device_lock);
+	return ret;
+}
+
 /* From here on the device can be found by VFIO_GROUP_GET_DEVICE_FD. */
 void vfio_group_add_device(struct vfio_group *group,
 			   struct vfio_device *device)

@@ -39,6 +39,15 @@ struct iova_bitmap {
 	unsigned long	chunk_nbits;
 };
 
+/**
+ * iova_bitmap_alloc - start a walk over a user's dirty bitmap
+ * @iova: IOVA that bit 0 stands for
+ * @length: bytes of IOVA the bitmap covers
+ * @page_size: bytes per bit, a power of two
+ * @data: the user's bitmap, DIV_ROUND_UP(@length / @page_size, 64) u64s
+ *
+ * Return: the walk, or an ERR_PTR(); free it with iova_bitmap_free().
+ */
 struct iova_bitmap *iova_bitmap_alloc(unsigned long iova, size_t length,
 				      unsigned long page_size,
 				      u64 __user *data)
@@ -64,12 +73,25 @@ struct iova_bitmap *iova_bitmap_alloc(unsigned long iova, size_t length,
 	return bitmap;
 }
 
+/**
+ * iova_bitmap_free - end a walk
+ * @bitmap: from iova_bitmap_alloc()
+ */
 void iova_bitmap_free(struct iova_bitmap *bitmap)
 {
 	kfree(bitmap->chunk);
 	kfree(bitmap);
 }
 
+/**
+ * iova_bitmap_for_each - call @fn for each chunk of the bitmap
+ * @bitmap: from iova_bitmap_alloc()
+ * @opaque: last argument of @fn
+ * @fn: marks the dirty pages of an IOVA span with iova_bitmap_set()
+ *
+ * Return: 0, -EFAULT if the user's bitmap is not accessible, or the first
+ * error @fn returns.
+ */
 int iova_bitmap_for_each(struct iova_bitmap *bitmap, void *opaque,
 			 iova_bitmap_fn_t fn)
 {
@@ -91,8 +113,10 @@ int iova_bitmap_for_each(struct iova_bitmap *bitmap, void *opaque,
 				   words * sizeof(u64)))
 			return -EFAULT;
 
-		span = min_t(unsigned long, bitmap->length - offset,
-			     bitmap->chunk_nbits << bitmap->pgshift);
+		span = bitmap->length - offset;
+		if (bitmap->chunk_nbits < (ULONG_MAX >> bitmap->pgshift))
+			span = min_t(unsigned long, span,
+				     bitmap->chunk_nbits << bitmap->pgshift);
 		ret = fn(bitmap, bitmap->iova + offset, span, opaque);
 		if (ret)
 			return ret;

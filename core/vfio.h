@@ -146,6 +146,7 @@ int vfio_group_init(void);
 void vfio_group_exit(void);
 struct vfio_group *vfio_group_find_or_alloc(struct device *dev);
 struct vfio_group *vfio_group_alloc_emulated(struct device *dev);
+bool vfio_group_has_device(struct vfio_group *group, struct device *dev);
 void vfio_group_add_device(struct vfio_group *group,
 			   struct vfio_device *device);
 void vfio_group_del_device(struct vfio_device *device);

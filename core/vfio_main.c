@@ -268,6 +268,14 @@ static int __vfio_register_dev(struct vfio_device *device,
 	if (IS_ERR(group))
 		return PTR_ERR(group);
 
+	/* The same device twice is a driver bug; the group has one. */
+	if (vfio_group_has_device(group, device->dev)) {
+		dev_WARN(device->dev, "device already exists on group %s\n",
+			 dev_name(&group->dev));
+		ret = -EBUSY;
+		goto err_put_registration;
+	}
+
 	/* Without an explicit set the device is a set of its own. */
 	if (!device->dev_set) {
 		ret = vfio_assign_device_set(device, device);
