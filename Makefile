@@ -31,3 +31,39 @@ clean:
 help:
 	@echo "make            build every module against KDIR=$(KDIR)"
 	@echo "make W=1 C=1    the same with extra warnings and sparse"
+	@echo "make check      build, lint and run every test in the VM (T=glob for some)"
+	@echo "make check-runner  self-test of the test runner"
+	@echo "make demo       boot the VM and show the modules at work"
+
+# ---------------------------------------------------------------------------
+# Tests (tests/vm/): everything runs in a QEMU VM booted on the 6.1 target
+# kernel; modules are never loaded into this machine's own kernel.
+#
+#   make check [T=glob]   install what is missing, build with W=1 C=1 (any
+#                         warning in our files fails), build the tests, run
+#                         them in the VM; ends with "N passed, N failed"
+#   make check-runner     prove the runner catches WARNINGs, stuck modules,
+#                         failed assertions, timeouts and panics
+#   make demo             boot the VM and run tests/demo/demo.sh live
+
+.PHONY: check check-runner demo setup tests
+
+setup:
+	@$(TOP)/tests/setup.sh
+
+tests:
+	$(MAKE) -C $(TOP)/tests
+
+check:
+	@$(TOP)/tests/vm/check $(if $(T),'$(T)')
+
+# A sub-make each, so KDIR is looked up again after setup installed it.
+check-runner: setup
+	@$(MAKE) --no-print-directory modules
+	@$(MAKE) --no-print-directory -C $(TOP)/tests -s
+	@$(TOP)/tests/vm/selftest
+
+demo: setup
+	@$(MAKE) --no-print-directory modules
+	@$(MAKE) --no-print-directory -C $(TOP)/tests -s
+	@$(TOP)/tests/vm/run --live --exec tests/demo/demo.sh

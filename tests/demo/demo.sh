@@ -23,7 +23,7 @@ if [ -z "$parents" ]; then
 	echo "no mdev parent is registered (is mdev.ko and a sample driver built?)"
 fi
 for p in $parents; do
-	echo "parent $(basename "$p") ($(basename "$(readlink -f "$p/driver" 2>/dev/null)" 2>/dev/null))"
+	echo "parent $(basename "$p") -> $(readlink -f "$p")"
 	for t in "$p"/mdev_supported_types/*; do
 		[ -d "$t" ] || continue
 		printf '  %-24s name=%-16s available_instances=%s device_api=%s\n' \
@@ -33,18 +33,22 @@ for p in $parents; do
 	done
 done
 
-# Create and remove one device on the first type that has room.
-for t in $(ls -d /sys/class/mdev_bus/*/mdev_supported_types/* 2>/dev/null); do
+# Create and remove one device on the first type that has room, mtty's
+# if it is there.
+for t in $(ls -d /sys/class/mdev_bus/mtty/mdev_supported_types/* \
+		 /sys/class/mdev_bus/*/mdev_supported_types/* 2>/dev/null); do
 	[ "$(cat "$t/available_instances" 2>/dev/null)" -gt 0 ] 2>/dev/null || continue
 	uuid=$(cat /proc/sys/kernel/random/uuid)
 	say "create a mediated device of type $(basename "$t")"
-	run sh -c "echo $uuid > $t/create" || break
+	echo "\$ echo $uuid > $t/create"
+	echo "$uuid" > "$t/create" || break
 	run ls -l "/sys/bus/mdev/devices/$uuid" 2>&1
 	run readlink "/sys/bus/mdev/devices/$uuid/iommu_group" 2>&1
 	echo "available_instances now: $(cat "$t/available_instances")"
 	command -v mdevctl >/dev/null && run mdevctl list 2>&1
 	say "remove it"
-	run sh -c "echo 1 > /sys/bus/mdev/devices/$uuid/remove"
+	echo "\$ echo 1 > /sys/bus/mdev/devices/$uuid/remove"
+	echo 1 > "/sys/bus/mdev/devices/$uuid/remove"
 	echo "available_instances now: $(cat "$t/available_instances")"
 	break
 done

@@ -58,12 +58,14 @@ vm_build_initramfs() {
 }
 
 # qemu command line without accelerator: vm_qemu_cmd SHARE SERIAL_LOG GUEST_SCRIPT
+# (a longer RCU stall timeout: a TCG guest on a busy host is slow, and a
+# spurious "INFO: rcu_sched self-detected stall" would fail a test)
 vm_qemu_cmd() {
 	local share=$1 log=$2 script=$3
 	VM_CMD=(qemu-system-x86_64 -machine q35 -smp 2 -m 3G -cpu max
 		-nographic -monitor none -serial "file:$log" -no-reboot -nic none
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD"
-		-append "console=ttyS0 rdinit=/init panic=-1 quiet loglevel=4 log_buf_len=8M mitigations=off mdevfw.run=$script"
+		-append "console=ttyS0 rdinit=/init panic=-1 quiet loglevel=4 log_buf_len=8M mitigations=off rcupdate.rcu_cpu_stall_timeout=60 mdevfw.run=$script"
 		-fsdev "local,id=root,path=/,readonly=on,security_model=none,multidevs=remap"
 		-device virtio-9p-pci,fsdev=root,mount_tag=root
 		-fsdev "local,id=results,path=$share,security_model=none"
