@@ -6,6 +6,7 @@
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
+#include <linux/kstrtox.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uuid.h>
@@ -97,9 +98,11 @@ static ssize_t available_instances_show(struct mdev_type *mtype, char *buf)
 }
 MDEV_TYPE_ATTR_RO(available_instances);
 
+/* Linux 6.1 falls back to the directory's own name without pretty_name. */
 static ssize_t name_show(struct mdev_type *mtype, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", mtype->pretty_name);
+	return sysfs_emit(buf, "%s\n",
+			  mtype->pretty_name ? mtype->pretty_name : mtype->sysfs_name);
 }
 MDEV_TYPE_ATTR_RO(name);
 
@@ -124,14 +127,12 @@ static struct attribute *mdev_type_attrs[] = {
 	NULL,
 };
 
-/* Optional attributes exist only when the driver provides them. */
+/* description exists only when the driver provides it. */
 static umode_t mdev_type_attr_is_visible(struct kobject *kobj,
 					 struct attribute *attr, int n)
 {
 	struct mdev_type *mtype = to_mdev_type(kobj);
 
-	if (attr == &mdev_type_attr_name.attr && !mtype->pretty_name)
-		return 0;
 	if (attr == &mdev_type_attr_description.attr &&
 	    !mtype->parent->mdev_driver->show_description)
 		return 0;
@@ -293,10 +294,14 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 	struct mdev_device *mdev = to_mdev_device(dev);
 	struct mdev_parent *parent = mdev->type->parent;
 	ssize_t ret = count;
+	unsigned long val;
 	int err;
 
-	if (!sysfs_streq(buf, "1"))
+	/* As in Linux 6.1: any number but 0 removes, 0 asks for nothing. */
+	if (kstrtoul(buf, 0, &val))
 		return -EINVAL;
+	if (!val)
+		return count;
 
 	/*
 	 * Unregistration removes the device itself and drains this file
