@@ -8,9 +8,11 @@
  * tests/kmod/mdev_testparent.h); argsz and SET_IRQS validation are the
  * core's helpers and follow Linux 6.1 (vfio_set_irqs_validate_and_prepare():
  * -EINVAL for unknown flags, an index or start+count out of range, or too
- * little data).  VFIO_DEVICE_FEATURE is served by the core: in 6.1 an
- * unknown feature without a device_feature op is -EINVAL, migration and
- * DMA logging without their ops -ENOTTY (drivers/vfio/vfio_main.c).
+ * little data).  VFIO_DEVICE_FEATURE is served by the core: an unknown
+ * feature without a device_feature op, migration and DMA logging without
+ * their ops are all -ENOTTY on the target kernel.  Every test here also
+ * passes against the distribution's own 6.1 modules
+ * (tests/core/upstream_oracle.sh).
  */
 #include "harness.h"
 
@@ -525,8 +527,12 @@ TEST_F(dev, device_feature)
 			     VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE), ENOTTY);
 	EXPECT_ERRNO(feature(fd, sz, VFIO_DEVICE_FEATURE_SET |
 			     VFIO_DEVICE_FEATURE_DMA_LOGGING_START), ENOTTY);
-	/* unknown feature, driver without device_feature: -EINVAL in 6.1 */
-	EXPECT_ERRNO(feature(fd, sz, VFIO_DEVICE_FEATURE_GET | 0xfff0), EINVAL);
+	/*
+	 * Unknown feature, driver without device_feature: 6.1.0 said -EINVAL,
+	 * the target kernel (Debian 6.1.0-56, a stable backport) says -ENOTTY,
+	 * as upstream_oracle.sh shows against the distribution's modules.
+	 */
+	EXPECT_ERRNO(feature(fd, sz, VFIO_DEVICE_FEATURE_GET | 0xfff0), ENOTTY);
 }
 
 /* ---- open_device() failure ------------------------------------------- */

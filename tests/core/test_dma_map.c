@@ -13,8 +13,11 @@
  *   READ/WRITE, unknown flags; -EEXIST for any overlap;
  * - UNMAP (v2): -EINVAL for unaligned or zero size, or a range that bisects
  *   a mapping; success with size 0 when nothing is mapped there; the size
- *   unmapped is written back; UNMAP_FLAG_ALL needs iova = size = 0; only the
- *   process that mapped may unmap (others get success and size 0).
+ *   unmapped is written back; UNMAP_FLAG_ALL needs iova = size = 0; a
+ *   forked child may unmap what its parent mapped.
+ * Every test here also passes against the distribution's own 6.1 modules
+ * (tests/core/upstream_oracle.sh), which settled the last point: the
+ * target kernel has no "same mm" restriction on unmap.
  */
 #include "harness.h"
 
@@ -305,7 +308,7 @@ TEST_F(dma, unmap_all)
 	EXPECT_EQ(vu_dma_map(c, self->buf, IOVA, 16 * PG, RW), 0);
 }
 
-TEST_F(dma, unmap_only_by_mapping_process)
+TEST_F(dma, unmap_by_another_process)
 {
 	int c = self->v.container, status = 0;
 	pid_t pid;
@@ -316,14 +319,14 @@ TEST_F(dma, unmap_only_by_mapping_process)
 	if (pid == 0) {
 		uint64_t unmapped = 1;
 
-		/* another mm: nothing of ours is unmapped, and no error */
+		/* another process of the container's user may unmap it */
 		ASSERT_EQ(vu_dma_unmap(c, IOVA, 2 * PG, 0, &unmapped), 0);
-		EXPECT_EQ(unmapped, 0);
+		EXPECT_EQ(unmapped, 2 * PG);
 		_exit(0);
 	}
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	EXPECT_EQ(vu_dma_map(c, self->buf, IOVA, 2 * PG, RW), -EEXIST);
+	EXPECT_EQ(vu_dma_map(c, self->buf, IOVA, 2 * PG, RW), 0);
 }
 
 TEST_F(dma, close_container_drops_mappings)
