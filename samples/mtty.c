@@ -19,7 +19,9 @@
  * The PCI IDs are those of the Lava single and dual serial cards, which
  * Linux's 8250_pci driver binds as one or two 16550-compatible ports with
  * one 8-byte I/O BAR per port and no quirks, so a guest drives the card
- * with its stock serial driver.
+ * with its stock serial driver.  Each type needs an ID of its own: a
+ * one-port card with a two-port ID would send the guest looking for a
+ * second BAR that is not there.
  *
  * Nothing is mapped into the user's address space: every access goes
  * through read()/write() on the device fd and is emulated here, at region
@@ -127,7 +129,7 @@ struct mtty_fifo {
  *       to the divisor latch
  * @mcr: modem control register, low five bits only
  * @lsr: the sticky error bits of the line status register (OE, PE, FE,
- *       BI); DR, THRE and TEMT are derived from the FIFO state
+ *       BI, FIFOE); DR, THRE and TEMT are derived from the FIFO state
  * @msr_delta: the change bits of the modem status register (DCTS, DDSR,
  *             TERI, DDCD); the line bits are derived from @mcr
  * @scr: scratch register
@@ -327,6 +329,12 @@ static u8 mtty_uart_modem_lines(const struct mtty_uart *u)
 	return lines;
 }
 
+/*
+ * Besides loopback, OUT2 does nothing here: PC motherboards gate a UART's
+ * interrupt with it, but PCI cards like this one wire the interrupt
+ * straight to INTA#.  (Linux sets OUT2 whenever it uses the interrupt, so
+ * either behaviour suits it.)
+ */
 static void mtty_uart_write_mcr(struct mtty_uart *u, u8 val)
 {
 	u8 old = mtty_uart_modem_lines(u);
@@ -379,8 +387,8 @@ static u8 mtty_uart_iir(const struct mtty_uart *u)
 	return UART_IIR_NO_INT;
 }
 
-/* A byte written to THR: send it, which lands it in our own receiver. */
-static void mtty_uart_transmit(struct mtty_uart *u, u8 ch)
+/* A character arrives at the receiver. */
+static void mtty_uart_receive(struct mtty_uart *u, u8 ch)
 {
 	if (!mtty_fifo_enabled(u) && u->rx.count) {
 		/* 16450 mode: the new byte overwrites the unread one. */
@@ -393,8 +401,28 @@ static void mtty_uart_transmit(struct mtty_uart *u, u8 ch)
 	} else {
 		mtty_fifo_push(&u->rx, ch);
 	}
+}
+
+/* A byte written to THR: send it, which lands it in our own receiver. */
+static void mtty_uart_transmit(struct mtty_uart *u, u8 ch)
+{
+	mtty_uart_receive(u, ch);
 	/* ...and THR is empty again straight away. */
 	u->thri = true;
+}
+
+/*
+ * Setting LCR's break bit sends a break to our own receiver: a zero
+ * character with BI, flagged in LSR bit 7 too when FIFOs are on.  (A real
+ * FIFO reports BI when that character reaches its head; reporting it at
+ * once is close enough for a port that only hears itself.)
+ */
+static void mtty_uart_send_break(struct mtty_uart *u)
+{
+	mtty_uart_receive(u, 0);
+	u->lsr |= UART_LSR_BI;
+	if (mtty_fifo_enabled(u))
+		u->lsr |= UART_LSR_FIFOE;
 }
 
 static void mtty_uart_write_fcr(struct mtty_uart *u, u8 val)
@@ -441,7 +469,8 @@ static u8 mtty_uart_read(struct mtty_uart *u, unsigned int reg)
 		return u->mcr;
 	case UART_LSR:
 		val = mtty_uart_lsr(u);
-		u->lsr &= ~UART_LSR_BRK_ERROR_BITS;	/* cleared by reading */
+		/* Error bits are cleared by reading them. */
+		u->lsr &= ~(UART_LSR_BRK_ERROR_BITS | UART_LSR_FIFOE);
 		return val;
 	case UART_MSR:
 		val = mtty_uart_modem_lines(u) | u->msr_delta;
@@ -478,6 +507,8 @@ static void mtty_uart_write(struct mtty_uart *u, unsigned int reg, u8 val)
 		mtty_uart_write_fcr(u, val);
 		break;
 	case UART_LCR:
+		if ((val & UART_LCR_SBC) && !(u->lcr & UART_LCR_SBC))
+			mtty_uart_send_break(u);
 		u->lcr = val;
 		break;
 	case UART_MCR:

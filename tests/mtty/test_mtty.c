@@ -616,6 +616,36 @@ TEST_F(mtty, uart_fifo_fill_and_overrun)
 	}
 }
 
+TEST_F(mtty, uart_break)
+{
+	int p;
+
+	for (p = 0; p < variant->nr_ports; p++) {
+		/* A break is a zero character with BI (and FIFOE with FIFOs). */
+		ASSERT_EQ(uart_wr(self->fd, p, UART_FCR, UART_FCR_ENABLE_FIFO), 0);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_IER, UART_IER_RLSI), 0);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_LCR, UART_LCR_SBC | UART_LCR_WLEN8), 0);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_IIR), 0xc0 | UART_IIR_RLSI);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_LSR),
+			  UART_LSR_FIFOE | UART_LSR_TEMT | UART_LSR_THRE |
+			  UART_LSR_BI | UART_LSR_DR);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_LSR),
+			  UART_LSR_TEMT | UART_LSR_THRE | UART_LSR_DR);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_RX), 0);
+		/* Holding the break sends nothing more; a new one does. */
+		ASSERT_EQ(uart_wr(self->fd, p, UART_LCR, UART_LCR_SBC), 0);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_LSR) & UART_LSR_DR, 0);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_LCR, 0), 0);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_IIR), 0xc0 | UART_IIR_NO_INT);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_FCR, 0), 0);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_LCR, UART_LCR_SBC), 0);
+		EXPECT_EQ(uart_rd(self->fd, p, UART_LSR),
+			  UART_LSR_TEMT | UART_LSR_THRE | UART_LSR_BI | UART_LSR_DR);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_LCR, 0), 0);
+		ASSERT_EQ(uart_wr(self->fd, p, UART_IER, 0), 0);
+	}
+}
+
 TEST_F(mtty, uart_modem_status)
 {
 	int p;
