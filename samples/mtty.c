@@ -1316,5 +1316,5 @@ module_init(mtty_init);
 module_exit(mtty_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Sample mediated device driver: virtual PCI 16550A serial cards");
+MODULE_DESCRIPTION("Sample mdev driver: virtual PCI 16550A serial cards");
 MODULE_AUTHOR("The mdev project");
