@@ -64,10 +64,9 @@ static struct class_compat *mdev_bus_compat_class;
 
 static void mdev_send_state(struct kobject *kobj, bool registered)
 {
-	char *envp[] = {
-		registered ? "MDEV_STATE=registered" : "MDEV_STATE=unregistered",
-		NULL,
-	};
+	char *state = registered ? "MDEV_STATE=registered" :
+				   "MDEV_STATE=unregistered";
+	char *envp[] = { state, NULL };
 
 	kobject_uevent_env(kobj, KOBJ_CHANGE, envp);
 }
@@ -184,8 +183,8 @@ err_unlock:
  * mdev_device_active - whether a device is created and not being removed
  * @mdev: the device
  *
- * Only a hint: the answer can change as soon as it is returned unless
- * the caller holds the parent's unreg_sem.
+ * Return: true when it is.  Only a hint: removal can begin as soon as
+ * it is returned.
  */
 bool mdev_device_active(struct mdev_device *mdev)
 {

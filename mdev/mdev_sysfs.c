@@ -20,7 +20,8 @@ struct mdev_type_attribute {
 			 size_t count);
 };
 
-static inline struct mdev_type_attribute *to_mdev_type_attr(struct attribute *attr)
+static inline struct mdev_type_attribute *
+to_mdev_type_attr(struct attribute *attr)
 {
 	return container_of(attr, struct mdev_type_attribute, attr);
 }
@@ -98,11 +99,13 @@ static ssize_t available_instances_show(struct mdev_type *mtype, char *buf)
 }
 MDEV_TYPE_ATTR_RO(available_instances);
 
-/* Linux 6.1 falls back to the directory's own name without pretty_name. */
+/* Without a pretty_name, Linux 6.1 shows the type's sysfs_name. */
 static ssize_t name_show(struct mdev_type *mtype, char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  mtype->pretty_name ? mtype->pretty_name : mtype->sysfs_name);
+	const char *name = mtype->pretty_name ? mtype->pretty_name :
+						mtype->sysfs_name;
+
+	return sysfs_emit(buf, "%s\n", name);
 }
 MDEV_TYPE_ATTR_RO(name);
 
