@@ -181,6 +181,7 @@ unsigned int gvt_get_available(struct mdev_type *mtype);
 ssize_t gvt_show_description(struct mdev_type *mtype, char *buf);
 
 /* gvt_cfg.c */
+void gvt_cfg_setup(void);
 void gvt_cfg_init(struct gvt_vgpu *vgpu);
 int gvt_cfg_read(struct gvt_vgpu *vgpu, unsigned int off, void *buf, size_t len);
 int gvt_cfg_write(struct gvt_vgpu *vgpu, unsigned int off, const void *buf, size_t len);

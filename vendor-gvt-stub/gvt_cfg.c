@@ -21,7 +21,7 @@
 #define GVT_CAP_AF		0xa4
 #define GVT_CFG_ASLS		0xfc	/* OpRegion address, as on IGDs */
 
-/* Writable bits of each config byte, built once by gvt_cfg_wmask_init(). */
+/* Writable bits of each config byte, built at module load by gvt_cfg_setup(). */
 static u8 gvt_cfg_wmask[GVT_CFG_SIZE];
 
 static void gvt_wmask_set(unsigned int off, u32 mask, unsigned int len)
@@ -32,7 +32,12 @@ static void gvt_wmask_set(unsigned int off, u32 mask, unsigned int len)
 		gvt_cfg_wmask[off + i] = mask >> (8 * i);
 }
 
-static void gvt_cfg_wmask_init(void)
+/**
+ * gvt_cfg_setup - build the config-space write mask shared by all vGPUs
+ *
+ * Called once from module init, before any vGPU exists.
+ */
+void gvt_cfg_setup(void)
 {
 	int i;
 
@@ -67,9 +72,6 @@ static void gvt_cfg_put32(struct gvt_vgpu *vgpu, unsigned int off, u32 val)
 void gvt_cfg_init(struct gvt_vgpu *vgpu)
 {
 	u8 *cfg = vgpu->cfg;
-
-	if (!gvt_cfg_wmask[PCI_COMMAND])
-		gvt_cfg_wmask_init();
 
 	memset(cfg, 0, GVT_CFG_SIZE);
 	put_unaligned_le16(GVT_PCI_VENDOR_ID, &cfg[PCI_VENDOR_ID]);

@@ -156,6 +156,27 @@ static int gvt_cmd_len(u32 opcode)
 	return -1;
 }
 
+/*
+ * What a command costs of a time slice: 1, plus 1 per 1024 pixels drawn,
+ * so a slice is about engine time and not just a number of commands.
+ */
+static unsigned int gvt_cmd_cost(const u32 *dw)
+{
+	u32 rect;
+
+	switch (GVT_CMD_OPCODE(dw[0])) {
+	case GVT_OP_FILL_RECT:
+		rect = dw[3];
+		break;
+	case GVT_OP_COPY_RECT:
+		rect = dw[5];
+		break;
+	default:
+		return 1;
+	}
+	return 1 + (rect & 0xffff) * (rect >> 16) / 1024;
+}
+
 /* Fetch @n dwords of the current command; the ring wraps at its end. */
 static int gvt_engine_fetch(struct gvt_vgpu *vgpu, u32 first, u32 *dw, unsigned int n)
 {
@@ -179,8 +200,9 @@ static int gvt_engine_fetch(struct gvt_vgpu *vgpu, u32 first, u32 *dw, unsigned 
 }
 
 /*
- * Execute one command.  Return: 1 if one ran, 0 if the ring holds only
- * part of the next command (wait for the guest), -1 if the ring stopped.
+ * Execute one command.  Return: its cost in slice units if it ran, 0 if
+ * the ring holds only part of the next command (wait for the guest), -1
+ * if the ring stopped.
  */
 static int gvt_engine_step(struct gvt_vgpu *vgpu)
 {
@@ -274,15 +296,17 @@ static int gvt_engine_step(struct gvt_vgpu *vgpu)
 		return -1;
 	}
 	gvt_reg_set(vgpu, GVT_REG_CMD_COUNT, gvt_reg(vgpu, GVT_REG_CMD_COUNT) + 1);
-	return 1;
+	return gvt_cmd_cost(dw);
 }
 
 /**
  * gvt_engine_run - run a vGPU's commands for one time slice
  * @vgpu: the vGPU, its lock held
- * @budget: most commands to execute
+ * @budget: the slice, in the units of gvt_cmd_cost()
  *
- * Return: the number of commands executed.
+ * The last command may overrun the slice a little; commands are not split.
+ *
+ * Return: the part of the slice used.
  */
 unsigned int gvt_engine_run(struct gvt_vgpu *vgpu, unsigned int budget)
 {
@@ -290,9 +314,11 @@ unsigned int gvt_engine_run(struct gvt_vgpu *vgpu, unsigned int budget)
 
 	lockdep_assert_held(&vgpu->lock);
 	while (done < budget && gvt_engine_has_work(vgpu)) {
-		if (gvt_engine_step(vgpu) <= 0)
+		int cost = gvt_engine_step(vgpu);
+
+		if (cost <= 0)
 			break;
-		done++;
+		done += cost;
 	}
 	return done;
 }

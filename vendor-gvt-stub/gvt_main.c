@@ -80,6 +80,7 @@ static int __init gvt_init(void)
 	ret = gvt_pool_init();
 	if (ret)
 		return ret;
+	gvt_cfg_setup();
 
 	ret = gvt_sched_init();
 	if (ret)

@@ -3,9 +3,9 @@
  * The scheduler: one render engine shared by every open vGPU.
  *
  * A kthread plays the engine.  It goes round the vGPUs that have work and
- * gives each a time slice measured in commands, proportional to its type's
- * weight (GVT-g's weight-based time slicing, with commands standing in for
- * time).  A vGPU whose ring never ends (a batch buffer that starts itself)
+ * gives each a time slice proportional to its type's weight (GVT-g's
+ * weight-based time slicing), measured in commands weighted by the pixels
+ * they draw (gvt_cmd_cost()) in place of time.  A vGPU whose ring never ends (a batch buffer that starts itself)
  * uses up its slice and waits for its next turn like everyone else, so it
  * cannot starve the others.
  */
@@ -15,7 +15,8 @@
 
 #include "gvt.h"
 
-#define GVT_SLICE_CMDS_PER_WEIGHT	16
+/* A slice: 16 simple commands (or 16K pixels drawn) per unit of weight. */
+#define GVT_SLICE_PER_WEIGHT	16
 
 /**
  * struct gvt_sched - the engine's scheduler
@@ -44,7 +45,7 @@ static bool gvt_sched_round(void)
 	list_for_each_entry(vgpu, &gvt_sched.runq, sched_node) {
 		mutex_lock(&vgpu->lock);
 		if (gvt_engine_has_work(vgpu)) {
-			gvt_engine_run(vgpu, vgpu->type->weight * GVT_SLICE_CMDS_PER_WEIGHT);
+			gvt_engine_run(vgpu, vgpu->type->weight * GVT_SLICE_PER_WEIGHT);
 			busy |= gvt_engine_has_work(vgpu);
 		}
 		mutex_unlock(&vgpu->lock);
