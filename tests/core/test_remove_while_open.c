@@ -12,7 +12,9 @@
 #include "harness.h"
 
 #include <sys/eventfd.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 
 #include "testparent.h"
 
@@ -180,6 +182,17 @@ TEST_F(rwo, group_and_container_do_not_hold_removal)
 	EXPECT_FALSE(vu_mdev_exists(self->uuid));
 	EXPECT_ERRNO(ioctl(self->v.group, VFIO_GROUP_GET_DEVICE_FD, self->uuid), ENODEV);
 	/* closing them afterwards is fine (teardown) */
+}
+
+TEST_F(rwo, parent_module_pinned_while_open)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	/* an open device holds its driver's module */
+	EXPECT_EQ(syscall(SYS_delete_module, "mdev_testparent", O_NONBLOCK), -1);
+	EXPECT_EQ(errno, EWOULDBLOCK);
+	EXPECT_TRUE(tp_loaded());
+	EXPECT_EQ(ioctl(self->v.device, VFIO_DEVICE_GET_INFO, &info), 0);
 }
 
 TEST_HARNESS_MAIN
