@@ -38,6 +38,7 @@
 #define MDPY_OFFSET_MASK	(MDPY_INDEX_TO_OFFSET(1) - 1)
 
 /* Values of drm_plane_type (enum drm_plane_type, not part of the uAPI). */
+#define MDPY_PLANE_OVERLAY	0
 #define MDPY_PLANE_PRIMARY	1
 #define MDPY_PLANE_CURSOR	2
 
@@ -411,7 +412,12 @@ static int mdpy_ioctl_query_gfx_plane(struct mdpy_state *mdpy,
 		.y_hot = U32_MAX,
 	};
 
+	/*
+	 * QEMU leaves drm_plane_type zero (overlay) when it asks for a
+	 * region plane, so that means the one plane we have, too.
+	 */
 	switch (plane.drm_plane_type) {
+	case MDPY_PLANE_OVERLAY:
 	case MDPY_PLANE_PRIMARY:
 		/* Always scanned out: colour bars or the guest's pixels. */
 		plane.drm_format = DRM_FORMAT_XRGB8888;

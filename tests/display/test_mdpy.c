@@ -281,6 +281,12 @@ TEST_F(mdpy, plane_cursor_and_bad_types)
 	EXPECT_ERRNO(disp_query_plane(self->fd, VFIO_GFX_PLANE_TYPE_REGION, 7, &p),
 		     EINVAL);
 
+	/* Type 0, as QEMU sends it for region planes: the primary plane. */
+	ASSERT_EQ(disp_query_plane(self->fd, VFIO_GFX_PLANE_TYPE_REGION,
+				   DISP_PLANE_OVERLAY, &p), 0);
+	EXPECT_EQ(p.drm_format, DISP_FORMAT_XRGB8888);
+	EXPECT_EQ(p.width, variant->width);
+
 	memset(&p, 0, sizeof(p));
 	p.argsz = offsetof(struct vfio_device_gfx_plane_info, region_index);
 	p.flags = VFIO_GFX_PLANE_TYPE_REGION;
