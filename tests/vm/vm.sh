@@ -57,7 +57,11 @@ vm_build_initramfs() {
 	return 0
 }
 
+VM_APPEND="console=ttyS0 rdinit=/init panic=-1 quiet loglevel=4 log_buf_len=8M mitigations=off rcupdate.rcu_cpu_stall_timeout=60"
+
 # qemu command line without accelerator: vm_qemu_cmd SHARE SERIAL_LOG GUEST_SCRIPT
+# The checkout is shared once more on its own: the guest puts tmpfs over
+# /tmp, /root, ..., where a CI clone may well live.
 # (a longer RCU stall timeout: a TCG guest on a busy host is slow, and a
 # spurious "INFO: rcu_sched self-detected stall" would fail a test)
 vm_qemu_cmd() {
@@ -65,11 +69,13 @@ vm_qemu_cmd() {
 	VM_CMD=(qemu-system-x86_64 -machine q35 -smp 2 -m 3G -cpu max
 		-nographic -monitor none -serial "file:$log" -no-reboot -nic none
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD"
-		-append "console=ttyS0 rdinit=/init panic=-1 quiet loglevel=4 log_buf_len=8M mitigations=off rcupdate.rcu_cpu_stall_timeout=60 mdevfw.run=$script"
 		-fsdev "local,id=root,path=/,readonly=on,security_model=none,multidevs=remap"
 		-device virtio-9p-pci,fsdev=root,mount_tag=root
 		-fsdev "local,id=results,path=$share,security_model=none"
-		-device virtio-9p-pci,fsdev=results,mount_tag=results)
+		-device virtio-9p-pci,fsdev=results,mount_tag=results
+		-fsdev "local,id=top,path=$TOP,readonly=on,security_model=none,multidevs=remap"
+		-device virtio-9p-pci,fsdev=top,mount_tag=top
+		-append "$VM_APPEND mdevfw.top=$TOP mdevfw.run=$script")
 }
 
 # Sets VM_ACCEL.  KVM is used only when a probe boot through it powers off
@@ -92,7 +98,9 @@ vm_pick_accel() {
 		share=$(mktemp -d "${TMPDIR:-/tmp}/mdevfw-probe.XXXXXX")
 		log=$share.log
 		vm_qemu_cmd "$share" "$log" /bin/true
-		if (timeout 30 "${VM_CMD[@]}" -accel kvm </dev/null >/dev/null 2>&1) 2>/dev/null &&
+		# inside bash -c so that QEMU's abort is not reported on our stderr
+		if bash -c '"$@" </dev/null >/dev/null 2>&1; exit $?' _ \
+			timeout 30 "${VM_CMD[@]}" -accel kvm 2>/dev/null &&
 		   grep -q "guest: powering off" "$log"; then
 			echo kvm > "$cache"
 		else
