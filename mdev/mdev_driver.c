@@ -6,6 +6,8 @@
 #include <linux/device.h>
 #include <linux/module.h>
 
+#include <compat/kcompat.h>
+
 #include "mdev_private.h"
 
 static int mdev_bus_probe(struct device *dev)
@@ -32,7 +34,7 @@ static int mdev_bus_match(struct device *dev, struct device_driver *drv)
 	return 0;
 }
 
-static int mdev_bus_uevent(struct device *dev, struct kobj_uevent_env *env)
+static int mdev_bus_uevent(kc_uevent_device_t *dev, struct kobj_uevent_env *env)
 {
 	struct mdev_device *mdev = to_mdev_device(dev);
 

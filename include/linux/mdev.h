@@ -36,7 +36,8 @@ struct mdev_device {
 /**
  * struct mdev_type - a kind of mediated device a parent can create
  * @sysfs_name: directory name under mdev_supported_types/; set by the driver
- * @pretty_name: the "name" attribute, or NULL for none; set by the driver
+ * @pretty_name: the "name" attribute; NULL shows @sysfs_name there instead.
+ *		 Set by the driver
  * @parent: the parent the type belongs to; set by the core
  * @kobj: private to the mdev core
  * @devices_kobj: private to the mdev core
