@@ -153,32 +153,38 @@ static ssize_t gvt_vgpu_rw(struct gvt_vgpu *vgpu, char __user *ubuf, size_t coun
 {
 	unsigned int index = GVT_OFFSET_TO_INDEX(*ppos);
 	u64 off = *ppos & GVT_OFFSET_MASK;
+	size_t done = 0;
 	void *buf;
-	int ret;
+	int ret = 0;
 
 	if (*ppos < 0 || !count)
 		return -EINVAL;
-	/* a short transfer for large accesses; userspace comes back */
-	count = min_t(size_t, count, PAGE_SIZE);
-	buf = kmalloc(count, GFP_KERNEL);
+	buf = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 
-	if (write && copy_from_user(buf, ubuf, count)) {
-		ret = -EFAULT;
-		goto out_free;
+	/* a page at a time: QEMU reads the whole OpRegion in one go */
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, PAGE_SIZE);
+
+		if (write && copy_from_user(buf, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = gvt_region_access(vgpu, index, off + done, buf, n, write);
+		if (ret)
+			break;
+		if (!write && copy_to_user(ubuf + done, buf, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += n;
 	}
-	ret = gvt_region_access(vgpu, index, off, buf, count, write);
-	if (ret)
-		goto out_free;
-	if (!write && copy_to_user(ubuf, buf, count)) {
-		ret = -EFAULT;
-		goto out_free;
-	}
-	*ppos += count;
-out_free:
 	kfree(buf);
-	return ret ? ret : count;
+	if (!done)
+		return ret;
+	*ppos += done;
+	return done;
 }
 
 static ssize_t gvt_vgpu_read(struct vfio_device *vdev, char __user *buf,
