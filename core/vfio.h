@@ -93,6 +93,20 @@ void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops);
 /*
  * Everything below is private to vfio.ko itself; the backends stop reading
  * here.
+ *
+ * Lock order, outermost first (each lock's comment says what it protects):
+ *
+ *   vfio_group_table_lock (group.c)   group creation and teardown
+ *   dev_set->lock                     first open / last close of a device
+ *   group->group_lock                 a group's container, users, kvm
+ *   container->group_lock (rwsem)     a container's groups and backend
+ *   vfio_iommu_drivers_lock           the backend list
+ *   the backend's own locks
+ *
+ * group->device_lock nests inside nothing of ours and is taken alone.
+ * Backend ioctls run with the container's group_lock held for reading; a
+ * backend calling a driver's dma_unmap() from there may have it call
+ * vfio_unpin_pages() and vfio_dma_rw(), which take none of our locks.
  */
 #include <linux/cdev.h>
 #include <linux/device.h>
