@@ -19,7 +19,8 @@
 
 /* Largest bitmap one report may ask for: INT_MAX pages, like Linux. */
 #define TYPE1_DIRTY_PAGES_MAX	((u64)INT_MAX)
-#define TYPE1_DIRTY_BYTES(n)	(ALIGN(n, BITS_PER_TYPE(u64)) / BITS_PER_BYTE)
+#define TYPE1_DIRTY_BYTES(n)	\
+	(ALIGN(n, BITS_PER_TYPE(u64)) / BITS_PER_BYTE)
 
 /**
  * type1_dirty_bitmap_max - largest dirty bitmap userspace may ask for

@@ -39,7 +39,7 @@ struct rb_node *type1_first_dma_node(struct type1_iommu *iommu,
 		if (start > type1_dma_last(dma)) {
 			node = node->rb_right;
 		} else {
-			/* Ends at or after start: a candidate, or all is left. */
+			/* Ends at or after start: candidate, or all is left */
 			if (dma->iova <= last)
 				found = node;
 			node = node->rb_left;

@@ -124,27 +124,25 @@ static void type1_unmap_unpin_range(struct type1_iommu *iommu,
 				 next);
 	while (off < len) {
 		long n = min_t(u64, TYPE1_BATCH, (len - off) >> PAGE_SHIFT);
-		long i, got = 0, uncharge = 0;
+		long i, uncharge = 0;
 
 		/* Read the pages back before the translations go away. */
 		for (i = 0; i < n; i++) {
-			phys_addr_t phys;
+			dma_addr_t iova = dma->iova + off + i * PAGE_SIZE;
+			phys_addr_t phys = iommu_iova_to_phys(first->domain,
+							      iova);
 
-			phys = iommu_iova_to_phys(first->domain,
-						  dma->iova + off + i * PAGE_SIZE);
-			if (phys)
-				pages[got++] = pfn_to_page(PHYS_PFN(phys));
-			else
-				pages[got++] = NULL;
+			pages[i] = phys ? pfn_to_page(PHYS_PFN(phys)) : NULL;
 		}
 		type1_unmap_all(iommu, dma->iova + off, n * PAGE_SIZE);
 
-		for (i = 0; i < got; i++) {
+		for (i = 0; i < n; i++) {
 			struct type1_pfn *pfn;
 
 			if (!pages[i])
 				continue;
-			pfn = type1_find_pfn(dma, dma->iova + off + i * PAGE_SIZE);
+			pfn = type1_find_pfn(dma,
+					     dma->iova + off + i * PAGE_SIZE);
 			if (pfn)
 				pfn->charged = !PageReserved(pfn->page);
 			else if (!PageReserved(pages[i]))
@@ -189,7 +187,8 @@ int type1_dma_pin_map(struct type1_iommu *iommu, struct type1_dma *dma)
 	}
 
 	while (done < dma->size) {
-		long n = min_t(u64, TYPE1_BATCH, (dma->size - done) >> PAGE_SHIFT);
+		long n = min_t(u64, TYPE1_BATCH,
+			       (dma->size - done) >> PAGE_SHIFT);
 		long i;
 
 		mmap_read_lock(mm);
@@ -202,10 +201,13 @@ int type1_dma_pin_map(struct type1_iommu *iommu, struct type1_dma *dma)
 		}
 
 		charge = 0;
-		for (i = 0; i < got; i++)
+		for (i = 0; i < got; i++) {
+			dma_addr_t iova = dma->iova + done + i * PAGE_SIZE;
+
 			if (!PageReserved(pages[i]) &&
-			    !type1_find_pfn(dma, dma->iova + done + i * PAGE_SIZE))
+			    !type1_find_pfn(dma, iova))
 				charge++;
+		}
 		ret = type1_lock_acct(dma, charge);
 		if (ret)
 			goto err_unpin_batch;
@@ -485,7 +487,7 @@ found:
 		kfree(d);
 		type1_update_pgsize_bitmap(iommu);
 	}
-	/* Ranges only grow back here; on -ENOMEM the old, smaller list stays. */
+	/* Ranges only grow here; on -ENOMEM the old, smaller list stays. */
 	type1_iova_list_rebuild(iommu);
 	return true;
 }
