@@ -11,7 +11,7 @@
 set -u
 . "$TOP/tests/guest/lib.sh"
 
-N=6
+N=7
 echo "1..$N"
 types=/sys/class/mdev_bus/mbochs/mdev_supported_types
 kver=$(basename "$(l2_kernel)" | sed 's/^vmlinuz-//')
@@ -55,6 +55,8 @@ check "the EDID's preferred mode is the type's largest" \
 	grep -qE "L2: card[0-9]+-Virtual-1 .* preferred=1024x768([^0-9]|$)" "$dir/console"
 check "bochs-drm's fbdev runs in that mode" \
 	grep -qE "L2: fb0 name=bochs.* size=1024,768 bpp=32" "$dir/console"
+check "the nested kernel logged no warnings" \
+	eval '! grep -qE "WARNING:|BUG:|Oops|general protection" "$dir/console"'
 if [ $tap_failed -ne 0 ]; then
 	echo "# L2 console:"; tail -60 "$dir/console" | diag
 fi

@@ -7,13 +7,13 @@
 # screendump shows the colour bars; then the nested guest loads mdpy-fb,
 # which must find the mode in the vendor capability, register fb0 and
 # take the framebuffer over, and what it draws into /dev/fb0 is what the
-# next screendump shows.
+# next screendump shows.  Then mdpy-fb must unload cleanly.
 # The nested guest boots under TCG in TCG: expect a minute or two.
 # runner-timeout: 600
 set -u
 . "$TOP/tests/guest/lib.sh"
 
-N=7
+N=9
 echo "1..$N"
 types=/sys/class/mdev_bus/mdpy/mdev_supported_types
 if [ ! -d "$types/mdpy-xga" ] || [ ! -e "$TOP/samples/mdpy-fb.ko" ]; then
@@ -106,13 +106,18 @@ diag < "$dir/qemu.out"
 check "before the driver, QEMU's console shows the colour bars" \
 	eval 'screendump "$dir/before.ppm" && ppm_check "$dir/before.ppm" bars'
 
-l2_wait "$dir" "L2: done" 180
-grep "^L2:" "$dir/console" | diag
+l2_wait "$dir" "L2: drawn" 180
 check "mdpy-fb registered fb0 with the device's mode" \
 	grep -q "fb0 name=mdpy-fb size=1024,768 bpp=32 stride=4096" "$dir/console"
 check "the guest drew into fb0" grep -q "L2: drawn" "$dir/console"
 check "QEMU's console shows what the guest drew" \
 	eval 'screendump "$dir/after.ppm" && ppm_check "$dir/after.ppm" fill'
+l2_wait "$dir" "L2: done" 180
+grep "^L2:" "$dir/console" | diag
+check "mdpy-fb unloads and takes fb0 with it" \
+	grep -q "L2: after rmmod: 0 framebuffers" "$dir/console"
+check "the nested kernel logged no warnings" \
+	eval '! grep -qE "WARNING:|BUG:|Oops|general protection" "$dir/console"'
 if [ $tap_failed -ne 0 ]; then
 	echo "# L2 console:"; tail -40 "$dir/console" | diag
 fi
