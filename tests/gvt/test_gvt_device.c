@@ -127,6 +127,7 @@ TEST_F(vgpu, opregion)
 {
 	struct vfio_region_info_cap_type *cap;
 	struct vfio_region_info *info = NULL, small;
+	static uint8_t whole[8192];
 	uint8_t hdr[0x60];
 	uint32_t v;
 
@@ -158,6 +159,11 @@ TEST_F(vgpu, opregion)
 	EXPECT_TRUE(v & (1 << 3));	/* VBT mailbox */
 	ASSERT_EQ(region_rw(self->g.fd, OPREGION_INDEX, 0x400, hdr, 4, 0), 0);
 	EXPECT_EQ(memcmp(hdr, "$VBT", 4), 0);
+
+	/* QEMU reads it whole, in one pread */
+	ASSERT_EQ(region_rw(self->g.fd, OPREGION_INDEX, 0, whole, sizeof(whole), 0), 0);
+	EXPECT_EQ(memcmp(whole + 0x400, "$VBT", 4), 0);
+	EXPECT_EQ(memcmp(whole, "IntelGraphicsMem", 16), 0);
 
 	/* read-only, and bounded */
 	EXPECT_EQ(region_rw(self->g.fd, OPREGION_INDEX, 0, hdr, 4, 1), -EINVAL);
