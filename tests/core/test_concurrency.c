@@ -234,4 +234,74 @@ TEST_F(conc, same_uuid_race)
 	check_clean(self);
 }
 
+/* One thread pins and unpins while another maps and unmaps the range. */
+struct pinner {
+	int device;
+	volatile int stop;
+	int pinned, refused, failures;
+	long long last_bad;
+};
+
+static void *pin_fn(void *arg)
+{
+	struct pinner *p = arg;
+	long long ret;
+
+	while (!p->stop) {
+		ret = tp_pin(p->device, 0x100000, 2, TP_PROT_READ);
+		if (ret == 2) {
+			p->pinned++;
+			/* dma_unmap() may have unpinned it already: -ENOENT */
+			ret = tp_unpin(p->device, 0x100000, 2);
+			if (ret && ret != -ENOENT) {
+				p->failures++;
+				p->last_bad = ret;
+			}
+		} else if (ret == -EINVAL) {
+			p->refused++;		/* not mapped at that moment */
+		} else {
+			p->failures++;
+			p->last_bad = ret;
+		}
+	}
+	return NULL;
+}
+
+TEST_F(conc, pin_races_unmap)
+{
+	struct pinner p = { .device = -1 };
+	struct vu_vfio v = { -1, -1, -1, -1 };
+	struct tp_status st;
+	pthread_t thread;
+	uint8_t *buf;
+	int i, maps = 0;
+
+	ASSERT_EQ(vu_mdev_create(TP_PARENT, TP_TYPE_SMALL, self->w[0].uuid), 0);
+	ASSERT_EQ(vu_vfio_open(&v, self->w[0].uuid), 0);
+	buf = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(buf != MAP_FAILED);
+	memset(buf, 1, 4 * 4096);
+	p.device = v.device;
+	ASSERT_EQ(pthread_create(&thread, NULL, pin_fn, &p), 0);
+	for (i = 0; i < 300; i++) {
+		if (!vu_dma_map(v.container, buf, 0x100000, 4 * 4096, VFIO_DMA_MAP_FLAG_READ))
+			maps++;
+		usleep(i % 7 * 100);
+		EXPECT_EQ(vu_dma_unmap(v.container, 0x100000, 4 * 4096, 0, NULL), 0);
+	}
+	p.stop = 1;
+	pthread_join(thread, NULL);
+	EXPECT_EQ(maps, 300);
+	EXPECT_EQ(p.failures, 0) TH_LOG("last bad result %lld", p.last_bad);
+	TH_LOG("pinned %d times, refused %d times", p.pinned, p.refused);
+	/* nothing mapped, so nothing may stay pinned or charged */
+	ASSERT_EQ(tp_status(v.device, &st), 0);
+	EXPECT_EQ(st.pinned_pages, 0);
+	EXPECT_EQ(vu_proc_status_kb("VmLck"), 0);
+	vu_vfio_close(&v);
+	munmap(buf, 4 * 4096);
+	EXPECT_EQ(vu_mdev_remove(self->w[0].uuid), 0);
+	self->w[0].uuid[0] = '\0';
+}
+
 TEST_HARNESS_MAIN
