@@ -391,9 +391,9 @@ long vfio_ioctl_device_feature(struct vfio_device *device,
 		return vfio_feature_logging_report(device, feature.flags,
 						   data, datasz);
 	default:
-		/* 6.1 answers -EINVAL, not -ENOTTY, for a driver without it. */
+		/* The target 6.1 stable kernel answers -ENOTTY here. */
 		if (unlikely(!device->ops->device_feature))
-			return -EINVAL;
+			return -ENOTTY;
 		return device->ops->device_feature(device, feature.flags,
 						   data, datasz);
 	}
