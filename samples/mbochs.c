@@ -219,7 +219,7 @@ struct mbochs_dmabuf {
 
 /**
  * struct mbochs_state - one mbochs device
- * @vdev: the VFIO core's part
+ * @vdev: the VFIO core's part; must come first (vfio_alloc_device())
  * @type: the type it was created from
  * @vram: its video memory (one reference)
  * @lock: protects everything below
@@ -1437,5 +1437,6 @@ module_init(mbochs_init);
 module_exit(mbochs_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The mdev project");
 MODULE_DESCRIPTION("Mediated display compatible with QEMU's bochs-display");
 MODULE_IMPORT_NS(DMA_BUF);

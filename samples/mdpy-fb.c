@@ -230,4 +230,5 @@ static struct pci_driver mdpy_fb_pci_driver = {
 module_pci_driver(mdpy_fb_pci_driver);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The mdev project");
 MODULE_DESCRIPTION("Framebuffer driver for the mdpy mediated display (guest side)");

@@ -90,7 +90,7 @@ static inline struct mdpy_type *to_mdpy_type(struct mdev_type *mtype)
 
 /**
  * struct mdpy_state - one mdpy device
- * @vdev: the VFIO core's part
+ * @vdev: the VFIO core's part; must come first (vfio_alloc_device())
  * @type: the mode this device was created with
  * @stride: bytes per framebuffer line
  * @fb_size: size of the framebuffer and of BAR0, a power of two
@@ -604,4 +604,5 @@ module_init(mdpy_init);
 module_exit(mdpy_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The mdev project");
 MODULE_DESCRIPTION("Mediated display device with a host-memory framebuffer");
