@@ -425,6 +425,9 @@ TEST_F(mbochs, dmabuf_outlives_device)
 	EXPECT_FALSE(vu_mdev_exists(self->uuid));
 	/* Still allocated: the pool has not got the memory back. */
 	EXPECT_EQ(vu_mdev_available(PARENT, variant->type), avail);
+	/* And the buffer's ops are in mbochs.ko, so it cannot unload. */
+	EXPECT_NE(system("rmmod mbochs 2>/dev/null"), 0);
+	EXPECT_TRUE(vu_path_exists("/sys/module/mbochs"));
 
 	self->map_size = p.size;
 	self->map = mmap(NULL, p.size, PROT_READ, MAP_SHARED, self->buf_fd, 0);
