@@ -562,6 +562,38 @@ TEST_F(mbochs, edid_initial)
 	EXPECT_EQ(memcmp(edid, mmio, 128), 0);
 }
 
+/* An independent check of the generated EDID, when edid-decode is there. */
+TEST_F(mbochs, edid_conformity)
+{
+	const char *tmp = getenv("TEST_TMP") ?: "/tmp";
+	char path[256], cmd[512], line[256];
+	uint8_t edid[128];
+	FILE *f, *out;
+	int status;
+
+	if (system("command -v edid-decode >/dev/null 2>&1"))
+		SKIP("edid-decode is not installed");
+
+	ASSERT_EQ(pread(self->fd, edid, 128,
+			disp_region_offset(self->fd, EDID_INDEX) + EDID_OFFSET), 128);
+	snprintf(path, sizeof(path), "%s/mbochs-edid.%d.bin", tmp, getpid());
+	f = fopen(path, "wb");
+	ASSERT_NE(f, NULL);
+	ASSERT_EQ(fwrite(edid, 1, 128, f), 128);
+	fclose(f);
+
+	snprintf(cmd, sizeof(cmd), "edid-decode --check %s 2>&1", path);
+	out = popen(cmd, "r");
+	ASSERT_NE(out, NULL);
+	while (fgets(line, sizeof(line), out))
+		if (strstr(line, "Failure") || strstr(line, "Warning") ||
+		    strstr(line, "onformity") || strstr(line, "Native Video"))
+			TH_LOG("%s", strtok(line, "\n"));
+	status = pclose(out);
+	unlink(path);
+	EXPECT_EQ(status, 0);
+}
+
 TEST_F(mbochs, edid_update_protocol)
 {
 	uint64_t blob = disp_region_offset(self->fd, EDID_INDEX) + EDID_OFFSET;
