@@ -14,7 +14,7 @@ PACKAGES="
 	make gcc libc6-dev sparse
 	qemu-system-x86 busybox-static kmod cpio gzip util-linux coreutils findutils
 	mdevctl python3
-	libdrm-dev
+	libdrm-dev edid-decode
 "
 
 install() {
