@@ -492,7 +492,7 @@ static ssize_t mbochs_edid_rw(struct mbochs_state *mbochs, char __user *ubuf,
 			      size_t count, u64 pos, bool write)
 {
 	struct vfio_region_gfx_edid *regs = &mbochs->edid_regs;
-	u8 blob[MBOCHS_EDID_MAX_SIZE];
+	unsigned long left;
 	ssize_t ret = count;
 	u32 val;
 
@@ -531,20 +531,14 @@ static ssize_t mbochs_edid_rw(struct mbochs_state *mbochs, char __user *ubuf,
 	pos -= MBOCHS_EDID_OFFSET;
 	count = min_t(size_t, count, MBOCHS_EDID_MAX_SIZE - pos);
 
-	if (write) {
-		if (copy_from_user(blob, ubuf, count))
-			return -EFAULT;
-		mutex_lock(&mbochs->lock);
-		memcpy(mbochs->edid + pos, blob, count);
-		mutex_unlock(&mbochs->lock);
-	} else {
-		mutex_lock(&mbochs->lock);
-		memcpy(blob, mbochs->edid + pos, count);
-		mutex_unlock(&mbochs->lock);
-		if (copy_to_user(ubuf, blob, count))
-			return -EFAULT;
-	}
-	return count;
+	/* Copying under the lock is fine: no fault path of ours takes it. */
+	mutex_lock(&mbochs->lock);
+	if (write)
+		left = copy_from_user(mbochs->edid + pos, ubuf, count);
+	else
+		left = copy_to_user(ubuf, mbochs->edid + pos, count);
+	mutex_unlock(&mbochs->lock);
+	return left ? -EFAULT : count;
 }
 
 /* ---- emulated hardware ------------------------------------------------ */
