@@ -35,8 +35,9 @@ done
 
 # Create and remove one device on the first type that has room, mtty's
 # if it is there.
-for t in $(ls -d /sys/class/mdev_bus/mtty/mdev_supported_types/* \
-		 /sys/class/mdev_bus/*/mdev_supported_types/* 2>/dev/null); do
+for t in /sys/class/mdev_bus/mtty/mdev_supported_types/* \
+	 /sys/class/mdev_bus/*/mdev_supported_types/*; do
+	[ -d "$t" ] || continue
 	[ "$(cat "$t/available_instances" 2>/dev/null)" -gt 0 ] 2>/dev/null || continue
 	uuid=$(cat /proc/sys/kernel/random/uuid)
 	say "create a mediated device of type $(basename "$t")"
