@@ -13,7 +13,7 @@ TOP  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # ccflags-y would come after it and lose.
 KBUILD_OPTS := M=$(TOP) NOSTDINC_FLAGS="-I$(TOP)/include"
 
-.PHONY: all modules clean help check-kdir
+.PHONY: all modules clean help check-kdir example
 
 all: modules
 
@@ -25,12 +25,21 @@ check-kdir:
 modules: check-kdir
 	$(MAKE) -C $(KDIR) $(KBUILD_OPTS) modules
 
+# A vendor driver outside the tree, built the way a vendor would build it
+# against us (see Documentation/vfio-core.rst); needs `make modules` first.
+EXAMPLE := $(TOP)/Documentation/examples/mdev-hello
+
+example: check-kdir
+	$(MAKE) -C $(EXAMPLE) MDEVFW=$(TOP) KDIR=$(KDIR)
+
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) $(KBUILD_OPTS) clean
+	@test -z "$(KDIR)" || $(MAKE) -C $(EXAMPLE) KDIR=$(KDIR) clean
 
 help:
 	@echo "make            build every module against KDIR=$(KDIR)"
 	@echo "make W=1 C=1    the same with extra warnings and sparse"
+	@echo "make example    build Documentation/examples/mdev-hello out of tree"
 	@echo "make check      build, lint and run every test in the VM (T=glob for some)"
 	@echo "make check-runner  self-test of the test runner"
 	@echo "make demo       boot the VM and show the modules at work"

@@ -54,6 +54,9 @@ for t in /sys/class/mdev_bus/mtty/mdev_supported_types/* \
 	break
 done
 
+# A nested guest on an mtty card and an mdpy display.
+"$TOP/tests/demo/guest.sh"
+
 say "kernel log of this demo"
 dmesg | sed -n '/mdevfw-runner: begin/,$p' | tail -n 30
 exit 0
