@@ -17,7 +17,7 @@
 #include <compat/kcompat.h>
 #include "vfio.h"
 
-#define DRIVER_DESC	"VFIO - User Level meta-driver"
+#define DRIVER_DESC	"VFIO core: devices for userspace drivers"
 #define DRIVER_VERSION	"0.3"
 
 /* /sys/class/vfio-dev/vfioN */
