@@ -69,7 +69,7 @@ struct vfio_device {
 	unsigned int migration_flags;
 	struct kvm *kvm;
 
-	/* Private to the VFIO core from here on: drivers keep out. */
+	/* private: the VFIO core's alone from here on; drivers keep out */
 	unsigned int index;		/* the N of "vfioN" */
 	struct device device;		/* its kref is the object's lifetime */
 	refcount_t refcount;		/* registration plus open device fds */
@@ -247,7 +247,7 @@ int vfio_dma_rw(struct vfio_device *device, dma_addr_t iova,
 		void *data, size_t len, bool write);
 
 /**
- * struct vfio_info_cap - a capability chain being built for an *_INFO ioctl
+ * struct vfio_info_cap - a capability chain being built for an ``*_INFO`` ioctl
  * @buf: the chain, grown by vfio_info_cap_add(); kfree() it when done
  * @size: bytes used in @buf
  */
