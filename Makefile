@@ -76,3 +76,30 @@ demo: setup
 	@$(MAKE) --no-print-directory modules
 	@$(MAKE) --no-print-directory -C $(TOP)/tests -s
 	@$(TOP)/tests/vm/run --live --exec tests/demo/demo.sh
+
+# ---------------------------------------------------------------------------
+# make bench: one VM boot, the same benchmark on the in-tree Linux 6.1
+# vfio/mdev stack and then on ours (tests/bench/, Documentation/performance.rst).
+# mtty is built a second time against the kernel's own headers; only our
+# compat header is added, after the kernel's include path, so linux/vfio.h
+# and linux/mdev.h stay the kernel's.
+BENCH_INTREE := $(TOP)/build/bench-intree
+
+.PHONY: bench
+bench: setup
+	@$(MAKE) --no-print-directory modules
+	@$(MAKE) --no-print-directory -C $(TOP)/tests -s
+	@mkdir -p $(BENCH_INTREE)/inc/compat $(TOP)/build/bench
+	@cp $(TOP)/samples/mtty.c $(BENCH_INTREE)/
+	@cp $(TOP)/include/compat/kcompat.h $(BENCH_INTREE)/inc/compat/
+	@printf 'obj-m := mtty.o\nccflags-y += -I%s/inc\n' $(BENCH_INTREE) > $(BENCH_INTREE)/Kbuild
+	$(MAKE) -C $(KDIR) M=$(BENCH_INTREE) modules
+	@grep -q 'include/linux/vfio.h' $(BENCH_INTREE)/.mtty.o.cmd && \
+	  ! grep -q '$(TOP)/include/linux/vfio.h' $(BENCH_INTREE)/.mtty.o.cmd || \
+	  { echo "bench: in-tree mtty did not use the kernel's linux/vfio.h" >&2; exit 1; }
+	gcc -Wall -Wextra -O2 -g -I$(TOP)/tests/lib -o $(TOP)/build/bench/vfio_bench \
+	  $(TOP)/tests/bench/vfio_bench.c $(TOP)/tests/lib/vfio_util.c
+	@rm -f $(TOP)/build/artifacts/bench*.txt $(TOP)/build/artifacts/bench.json
+	TEST_TIMEOUT=1500 $(TOP)/tests/vm/run --live --timeout 1800 --exec tests/bench/run.sh
+	@python3 $(TOP)/tests/bench/report.py $(TOP)/build/artifacts/bench-intree.txt \
+	  $(TOP)/build/artifacts/bench-ours.txt $(TOP)/build/artifacts/bench.json

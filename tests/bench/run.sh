@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs in the test VM (tests/vm/run --exec, see `make bench`) with our
+# modules loaded.  Benchmarks the distribution's in-tree Linux 6.1 stack
+# first, then ours, in the same boot, and leaves ours loaded for the runner.
+#
+# Needs build/bench/vfio_bench, build/bench-intree/mtty.ko (the sample
+# built against the in-tree headers) and our samples/mtty.ko.
+# BENCH_SIZES: existing-device counts for the creation-scaling figures.
+set -u
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+OUT=/run/mdevfw/artifacts
+[ -d /run/mdevfw ] || OUT=${TEST_TMP:-/tmp}/artifacts
+mkdir -p "$OUT"
+BIN=$TOP/build/bench/vfio_bench
+SIZES=${BENCH_SIZES:-10 100 1000}
+PORTS=1100	# mtty-1 takes one port: room for the largest size plus one
+rc=0
+
+ours=$(sed -e 's|.*/||' -e 's|\.ko$||' "$TOP/tests/modules.load" | tac)
+
+unload_ours() {
+	for pass in 1 2 3; do
+		for m in $ours; do
+			[ -d "/sys/module/$m" ] && rmmod "$m" 2>/dev/null
+		done
+	done
+	for m in $ours; do
+		[ -d "/sys/module/$m" ] && { echo "# cannot unload our $m"; return 1; }
+	done
+	return 0
+}
+
+load_ours() {
+	local m
+	for m in core/vfio.ko core/vfio_virqfd.ko core/vfio_iommu_type1.ko mdev/mdev.ko; do
+		insmod "$TOP/$m" || { echo "# insmod $m failed"; return 1; }
+	done
+	insmod "$TOP/samples/mtty.ko" ports=$PORTS || { echo "# insmod samples/mtty.ko failed"; return 1; }
+}
+
+load_intree() {
+	local m
+	for m in vfio vfio_virqfd vfio_iommu_type1 mdev; do
+		modprobe "$m" || { echo "# modprobe $m failed"; return 1; }
+	done
+	insmod "$TOP/build/bench-intree/mtty.ko" ports=$PORTS ||
+		{ echo "# insmod build/bench-intree/mtty.ko failed"; return 1; }
+}
+
+unload_intree() {
+	rmmod mtty mdev vfio_iommu_type1 vfio_virqfd vfio 2>/dev/null
+	for m in mtty mdev vfio_iommu_type1 vfio_virqfd vfio; do
+		[ -d "/sys/module/$m" ] && { echo "# cannot unload in-tree $m"; return 1; }
+	done
+	return 0
+}
+
+# Which module file is live, so the report can prove what it measured.
+origin() {
+	local m
+	for m in vfio mdev vfio_iommu_type1 mtty; do
+		printf '# %s: %s\n' "$m" "$(modinfo -F filename "$m" 2>/dev/null ||
+			echo "?")  srcversion $(cat /sys/module/$m/srcversion 2>/dev/null)"
+	done
+}
+
+echo "1..2"
+unload_ours || exit 1
+
+if load_intree; then
+	echo "# in-tree stack loaded"
+	origin
+	if "$BIN" $SIZES > "$OUT/bench-intree.txt"; then
+		echo "ok 1 - bench on the in-tree stack"
+	else
+		echo "not ok 1 - bench on the in-tree stack"; rc=1
+	fi
+else
+	echo "not ok 1 - bench on the in-tree stack # cannot load"; rc=1
+fi
+sed 's/^/# intree: /' "$OUT/bench-intree.txt" 2>/dev/null
+unload_intree || exit 1
+
+if load_ours; then
+	echo "# our stack loaded"
+	origin
+	if "$BIN" $SIZES > "$OUT/bench-ours.txt"; then
+		echo "ok 2 - bench on our stack"
+	else
+		echo "not ok 2 - bench on our stack"; rc=1
+	fi
+else
+	echo "not ok 2 - bench on our stack # cannot load"; rc=1
+fi
+sed 's/^/# ours: /' "$OUT/bench-ours.txt" 2>/dev/null
+# Our stack stays loaded: the runner unloads it and checks it goes.
+
+python3 "$TOP/tests/bench/report.py" "$OUT/bench-intree.txt" "$OUT/bench-ours.txt" \
+	"$OUT/bench.json" | sed 's/^/# /'
+exit $rc
