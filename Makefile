@@ -78,6 +78,23 @@ demo: setup
 	@$(TOP)/tests/vm/run --live --exec tests/demo/demo.sh
 
 # ---------------------------------------------------------------------------
+# Documentation: Documentation/*.rst to HTML in build/htmldocs/ with Debian's
+# python3-sphinx (tests/setup.sh installs it).  Warnings are errors.
+# Documentation/api.rst pulls kernel-doc comments through the target tree's
+# scripts/kernel-doc (Documentation/sphinx/kdoc.py), found via KDIR.
+
+SPHINXBUILD ?= sphinx-build
+
+.PHONY: htmldocs
+
+htmldocs:
+	@command -v $(SPHINXBUILD) >/dev/null || { \
+	  echo "error: $(SPHINXBUILD) not found: install python3-sphinx (tests/setup.sh)" >&2; \
+	  exit 1; }
+	KDIR=$(KDIR) $(SPHINXBUILD) -b html -W --keep-going -q \
+	  -d $(TOP)/build/htmldocs/.doctrees $(TOP)/Documentation $(TOP)/build/htmldocs
+
+# ---------------------------------------------------------------------------
 # make bench: one VM boot, the same benchmark on the in-tree Linux 6.1
 # vfio/mdev stack and then on ours (tests/bench/, Documentation/performance.rst).
 # mtty is built a second time against the kernel's own headers; only our

@@ -15,6 +15,7 @@ PACKAGES="
 	qemu-system-x86 busybox-static kmod cpio gzip util-linux coreutils findutils
 	mdevctl python3
 	libdrm-dev edid-decode
+	python3-sphinx python3-sphinx-rtd-theme
 "
 
 install() {
