@@ -99,7 +99,7 @@ htmldocs:
 # vfio/mdev stack and then on ours (tests/bench/, Documentation/performance.rst).
 # mtty is built a second time against the kernel's own headers; only our
 # compat header is added, after the kernel's include path, so linux/vfio.h
-# and linux/mdev.h stay the kernel's.
+# and linux/mdev.h stay the kernel's (checked below).  mdpy likewise.
 BENCH_INTREE := $(TOP)/build/bench-intree
 
 .PHONY: bench
@@ -107,9 +107,9 @@ bench: setup
 	@$(MAKE) --no-print-directory modules
 	@$(MAKE) --no-print-directory -C $(TOP)/tests -s
 	@mkdir -p $(BENCH_INTREE)/inc/compat $(TOP)/build/bench
-	@cp $(TOP)/samples/mtty.c $(BENCH_INTREE)/
+	@cp $(TOP)/samples/mtty.c $(TOP)/samples/mdpy.c $(TOP)/samples/mdpy_defs.h $(BENCH_INTREE)/
 	@cp $(TOP)/include/compat/kcompat.h $(BENCH_INTREE)/inc/compat/
-	@printf 'obj-m := mtty.o\nccflags-y += -I%s/inc\n' $(BENCH_INTREE) > $(BENCH_INTREE)/Kbuild
+	@printf 'obj-m := mtty.o mdpy.o\nccflags-y += -I%s/inc\n' $(BENCH_INTREE) > $(BENCH_INTREE)/Kbuild
 	$(MAKE) -C $(KDIR) M=$(BENCH_INTREE) modules
 	@grep -q 'include/linux/vfio.h' $(BENCH_INTREE)/.mtty.o.cmd && \
 	  ! grep -q '$(TOP)/include/linux/vfio.h' $(BENCH_INTREE)/.mtty.o.cmd || \

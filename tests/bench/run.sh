@@ -38,6 +38,7 @@ load_ours() {
 		insmod "$TOP/$m" || { echo "# insmod $m failed"; return 1; }
 	done
 	insmod "$TOP/samples/mtty.ko" ports=$PORTS || { echo "# insmod samples/mtty.ko failed"; return 1; }
+	insmod "$TOP/samples/mdpy.ko" || echo "# insmod samples/mdpy.ko failed"
 }
 
 load_intree() {
@@ -47,23 +48,29 @@ load_intree() {
 	done
 	insmod "$TOP/build/bench-intree/mtty.ko" ports=$PORTS ||
 		{ echo "# insmod build/bench-intree/mtty.ko failed"; return 1; }
+	insmod "$TOP/build/bench-intree/mdpy.ko" ||
+		echo "# insmod build/bench-intree/mdpy.ko failed"
 }
 
 unload_intree() {
-	rmmod mtty mdev vfio_iommu_type1 vfio_virqfd vfio 2>/dev/null
-	for m in mtty mdev vfio_iommu_type1 vfio_virqfd vfio; do
+	rmmod mdpy mtty mdev vfio_iommu_type1 vfio_virqfd vfio 2>/dev/null
+	for m in mdpy mtty mdev vfio_iommu_type1 vfio_virqfd vfio; do
 		[ -d "/sys/module/$m" ] && { echo "# cannot unload in-tree $m"; return 1; }
 	done
 	return 0
 }
 
-# Which module file is live, so the report can prove what it measured.
+# Which vfio is live: the in-tree module's srcversion or another one.
 origin() {
-	local m
-	for m in vfio mdev vfio_iommu_type1 mtty; do
-		printf '# %s: %s\n' "$m" "$(modinfo -F filename "$m" 2>/dev/null ||
-			echo "?")  srcversion $(cat /sys/module/$m/srcversion 2>/dev/null)"
-	done
+	local live tree
+	live=$(cat /sys/module/vfio/srcversion 2>/dev/null)
+	tree=$(modinfo -F srcversion vfio 2>/dev/null)
+	if [ -n "$live" ] && [ "$live" = "$tree" ]; then
+		echo "# vfio live is the in-tree module (srcversion $live)"
+	else
+		echo "# vfio live is not the in-tree module (srcversion ${live:-none}, in-tree $tree)"
+	fi
+	lsmod | grep -E '^(vfio|mdev|mtty|mdpy)' | sed 's/^/#   /'
 }
 
 echo "1..2"
