@@ -4,29 +4,44 @@
 
 usage: report.py INTREE.txt OURS.txt [OUT.json]
 
-Each input line is "<name> <median> <min> <max> <reps> <iters>" in ns per
-operation, or "<name> error <errno>".  Prints a table: in-tree median, ours,
-ratio ours/in-tree (above 1 means ours is slower) and each side's min-max
-spread; writes the same as JSON if OUT.json is given.
+Each input line is "<name> <median> <min> <max> <reps> <iters> <rep...>"
+in ns per operation, or "<name> error <errno>".  A figure may appear once
+per round (run.sh alternates the stacks): the repetitions of all rounds are
+pooled.  Prints a table: in-tree median, ours, ratio ours/in-tree (above 1
+means ours is slower) and each side's interquartile range; writes the same,
+with min and max, as JSON if OUT.json is given.
 """
 import json
 import sys
 
 
+def quantile(s, q):
+    """Linear interpolation between the closest ranks of sorted @s."""
+    pos = (len(s) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
 def load(path):
-    rows = {}
+    rows, samples, iters = {}, {}, {}
     try:
         with open(path) as f:
             for line in f:
                 w = line.split()
                 if len(w) >= 6 and w[1] != "error":
-                    rows[w[0]] = {"median_ns": float(w[1]), "min_ns": float(w[2]),
-                                  "max_ns": float(w[3]), "reps": int(w[4]),
-                                  "iters": int(w[5])}
+                    samples.setdefault(w[0], []).extend(
+                        float(x) for x in (w[6:] or [w[1]]))
+                    iters[w[0]] = int(w[5])
                 elif len(w) == 3 and w[1] == "error":
                     rows[w[0]] = {"error": int(w[2])}
     except OSError:
         pass
+    for n, s in samples.items():
+        s.sort()
+        rows[n] = {"median_ns": quantile(s, 0.5), "q1_ns": quantile(s, 0.25),
+                   "q3_ns": quantile(s, 0.75), "min_ns": s[0], "max_ns": s[-1],
+                   "samples": len(s), "iters": iters[n]}
     return rows
 
 
@@ -43,14 +58,14 @@ def cell(r):
         return "-", "-"
     if "error" in r:
         return "errno %d" % r["error"], "-"
-    return fmt(r["median_ns"]), "%s-%s" % (fmt(r["min_ns"]), fmt(r["max_ns"]))
+    return fmt(r["median_ns"]), "%s-%s" % (fmt(r["q1_ns"]), fmt(r["q3_ns"]))
 
 
 def main():
     intree, ours = load(sys.argv[1]), load(sys.argv[2])
     names = list(intree) + [n for n in ours if n not in intree]
     out = []
-    hdr = ("figure", "in-tree", "ours", "ours/in-tree", "spread in-tree", "spread ours")
+    hdr = ("figure", "in-tree", "ours", "ours/in-tree", "IQR in-tree", "IQR ours")
     table = [hdr]
     for n in names:
         a, b = intree.get(n), ours.get(n)
@@ -70,7 +85,7 @@ def main():
     if len(sys.argv) > 3:
         with open(sys.argv[3], "w") as f:
             json.dump({"unit": "ns per operation",
-                       "statistic": "median of repetitions; spread = min-max",
+                       "statistic": "median of the pooled repetitions, IQR q1-q3, min, max",
                        "figures": out}, f, indent=1)
             f.write("\n")
 

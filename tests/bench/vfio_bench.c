@@ -7,7 +7,7 @@
  * once on ours in the same boot.  Each figure is REPS repetitions of a timed
  * loop; one line per figure goes to stdout:
  *
- *	<name> <median ns/op> <min ns/op> <max ns/op> <reps> <iters>
+ *	<name> <median ns/op> <min ns/op> <max ns/op> <reps> <iters> <each rep...>
  *
  * A figure that cannot be taken (an ioctl fails) prints "<name> error <errno>".
  * No pass/fail on timing: that is for people to read.
@@ -54,7 +54,12 @@ static void report(const char *name, double *s, int n, int iters)
 
 	qsort(s, n, sizeof(*s), cmp_double);
 	med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	printf("%s %.1f %.1f %.1f %d %d\n", name, med, s[0], s[n - 1], n, iters);
+	int i;
+
+	printf("%s %.1f %.1f %.1f %d %d", name, med, s[0], s[n - 1], n, iters);
+	for (i = 0; i < n; i++)
+		printf(" %.1f", s[i]);
+	putchar('\n');
 	fflush(stdout);
 }
 
