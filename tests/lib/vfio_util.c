@@ -300,31 +300,20 @@ int vu_region_info(int device_fd, unsigned int index, struct vfio_region_info *i
 	return ioctl(device_fd, VFIO_DEVICE_GET_REGION_INFO, info) ? fail(errno) : 0;
 }
 
-int vu_region_info_caps(int device_fd, unsigned int index, struct vfio_region_info **out)
+/*
+ * An *_INFO ioctl whose structure starts with argsz and may be followed by
+ * a capability chain.  @req holds the request fields (@minsz bytes); the
+ * first call reports the size the chain needs, the next one fills it.
+ */
+static int info_with_chain(int fd, unsigned long cmd, const void *req,
+			   uint32_t minsz, void **out)
 {
-	struct vfio_region_info *info, *bigger;
-	uint32_t argsz = sizeof(*info);
+	uint32_t argsz = minsz;
+	void *info = NULL, *bigger;
 	int tries;
 
 	*out = NULL;
-	info = calloc(1, argsz);
-	if (!info)
-		return fail(ENOMEM);
-	/* The first call reports the size the chain needs; the second fills it. */
 	for (tries = 0; tries < 3; tries++) {
-		info->argsz = argsz;
-		info->index = index;
-		if (ioctl(device_fd, VFIO_DEVICE_GET_REGION_INFO, info)) {
-			int err = errno;
-
-			free(info);
-			return fail(err);
-		}
-		if (info->argsz <= argsz) {
-			*out = info;
-			return 0;
-		}
-		argsz = info->argsz;
 		bigger = realloc(info, argsz);
 		if (!bigger) {
 			free(info);
@@ -332,9 +321,30 @@ int vu_region_info_caps(int device_fd, unsigned int index, struct vfio_region_in
 		}
 		info = bigger;
 		memset(info, 0, argsz);
+		memcpy(info, req, minsz);
+		*(uint32_t *)info = argsz;
+		if (ioctl(fd, cmd, info)) {
+			int err = errno;
+
+			free(info);
+			return fail(err);
+		}
+		if (*(uint32_t *)info <= argsz) {
+			*out = info;
+			return 0;
+		}
+		argsz = *(uint32_t *)info;
 	}
 	free(info);
 	return fail(EOVERFLOW);
+}
+
+int vu_region_info_caps(int device_fd, unsigned int index, struct vfio_region_info **out)
+{
+	struct vfio_region_info req = { .index = index };
+
+	return info_with_chain(device_fd, VFIO_DEVICE_GET_REGION_INFO, &req,
+			       sizeof(req), (void **)out);
 }
 
 int vu_irq_info(int device_fd, unsigned int index, struct vfio_irq_info *info)
@@ -450,37 +460,10 @@ int vu_dma_unmap(int container_fd, uint64_t iova, uint64_t size, uint32_t flags,
 
 int vu_iommu_info(int container_fd, struct vfio_iommu_type1_info **out)
 {
-	struct vfio_iommu_type1_info *info, *bigger;
-	uint32_t argsz = sizeof(*info);
-	int tries;
+	struct vfio_iommu_type1_info req = { 0 };
 
-	*out = NULL;
-	info = calloc(1, argsz);
-	if (!info)
-		return fail(ENOMEM);
-	for (tries = 0; tries < 3; tries++) {
-		info->argsz = argsz;
-		if (ioctl(container_fd, VFIO_IOMMU_GET_INFO, info)) {
-			int err = errno;
-
-			free(info);
-			return fail(err);
-		}
-		if (info->argsz <= argsz) {
-			*out = info;
-			return 0;
-		}
-		argsz = info->argsz;
-		bigger = realloc(info, argsz);
-		if (!bigger) {
-			free(info);
-			return fail(ENOMEM);
-		}
-		info = bigger;
-		memset(info, 0, argsz);
-	}
-	free(info);
-	return fail(EOVERFLOW);
+	return info_with_chain(container_fd, VFIO_IOMMU_GET_INFO, &req,
+			       sizeof(req), (void **)out);
 }
 
 long vu_proc_status_kb(const char *field)
