@@ -18,6 +18,7 @@
 
 #include "harness.h"
 #include "vfio_util.h"
+#include "vgem_util.h"
 #include "display.h"
 
 /* libdrm-dev, for the DRM ioctl definitions only (nothing is linked). */
@@ -443,32 +444,6 @@ TEST_F(mbochs, dmabuf_outlives_device)
 }
 
 #ifdef HAVE_DRM_H
-/* The fd of vgem's card, loading vgem.ko if needed (*@loaded says so). */
-static int vgem_open(int *loaded)
-{
-	char path[64], name[16];
-	int i, fd;
-
-	*loaded = 0;
-	if (!vu_path_exists("/sys/module/vgem")) {
-		if (system("modprobe vgem 2>/dev/null"))
-			return -1;
-		*loaded = 1;
-	}
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
 
 /*
  * A DRM driver imports the plane (attach and map_dma_buf with a real
@@ -484,7 +459,7 @@ TEST_F(mbochs, dmabuf_import_vgem)
 	uint32_t px = 0x00beef42, *pix;
 	int card, loaded;
 
-	card = vgem_open(&loaded);
+	card = vu_vgem_open(&loaded);
 	if (card < 0)
 		SKIP("no vgem card (vgem.ko missing or /dev/dri not populated)");
 

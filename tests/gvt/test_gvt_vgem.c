@@ -23,6 +23,7 @@
 
 #include "harness.h"
 #include "vfio_util.h"
+#include "vgem_util.h"
 #include "gvt_guest.c"
 
 #if __has_include(<libdrm/drm.h>)
@@ -49,35 +50,6 @@ FIXTURE(vgem) {
 	size_t map_size;
 };
 
-#ifdef HAVE_DRM_H
-/* The fd of vgem's card, loading vgem.ko if needed (*@loaded says so). */
-static int vgem_open(int *loaded)
-{
-	char path[64], name[16];
-	int i, fd;
-
-	*loaded = 0;
-	if (!vu_path_exists("/sys/module/vgem")) {
-		if (system("modprobe vgem 2>/dev/null"))
-			return -1;
-		*loaded = 1;
-	}
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-#endif
-
 FIXTURE_SETUP(vgem)
 {
 	char path[256];
@@ -92,7 +64,7 @@ FIXTURE_SETUP(vgem)
 	if (!vu_path_exists(path))
 		SKIP("no %s: gvt_stub.ko not loaded", path);
 #ifdef HAVE_DRM_H
-	self->card = vgem_open(&self->loaded);
+	self->card = vu_vgem_open(&self->loaded);
 #endif
 	if (self->card < 0)
 		SKIP("no vgem card (libdrm-dev or vgem.ko missing, or /dev/dri not populated)");
