@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/rwsem.h>
 #include "vfio.h"
+#include "vfio_trace.h"
 
 struct vfio_iommu_driver {
 	const struct vfio_iommu_driver_ops	*ops;
@@ -266,6 +267,22 @@ void vfio_device_container_unregister(struct vfio_device *device)
 	up_read(&container->group_lock);
 }
 
+/*
+ * For debugfs: the backend's name, or NULL before VFIO_SET_IOMMU.  The
+ * caller holds the group_lock of a group in @container, which keeps the
+ * backend (and its module) in place while the name is used.
+ */
+const char *vfio_container_iommu_name(struct vfio_container *container)
+{
+	const char *name = NULL;
+
+	down_read(&container->group_lock);
+	if (container->iommu_driver)
+		name = container->iommu_driver->ops->name;
+	up_read(&container->group_lock);
+	return name;
+}
+
 /**
  * vfio_container_check_extension - VFIO_CHECK_EXTENSION
  * @container: the container
@@ -489,23 +506,8 @@ struct vfio_container *vfio_container_from_file(struct file *file)
  * cannot lose its backend, so no lock is needed to reach the backend.
  */
 
-/**
- * vfio_pin_pages - pin user pages for a device's software DMA
- * @device: an open device of a group with no other devices
- * @iova: the I/O virtual address of the first page, page aligned
- * @npage: how many pages, at most VFIO_PIN_PAGES_MAX_ENTRIES
- * @prot: IOMMU_READ and/or IOMMU_WRITE access wanted
- * @pages: receives the pinned pages
- *
- * The driver must unpin them with vfio_unpin_pages(), at the latest when
- * its dma_unmap() op is called for the range.
- *
- * Return: the number of pages pinned, or a negative errno: -EINVAL for bad
- * arguments or a device that is not open, -E2BIG when @npage is too large,
- * -ENOTTY when the backend cannot pin.
- */
-int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova,
-		   int npage, int prot, struct page **pages)
+static int __vfio_pin_pages(struct vfio_device *device, dma_addr_t iova,
+			    int npage, int prot, struct page **pages)
 {
 	struct vfio_group *group = device->group;
 	struct vfio_container *container;
@@ -530,6 +532,33 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova,
 				      group->iommu_group, iova, npage, prot,
 				      pages);
 }
+
+/**
+ * vfio_pin_pages - pin user pages for a device's software DMA
+ * @device: an open device of a group with no other devices
+ * @iova: the I/O virtual address of the first page, page aligned
+ * @npage: how many pages, at most VFIO_PIN_PAGES_MAX_ENTRIES
+ * @prot: IOMMU_READ and/or IOMMU_WRITE access wanted
+ * @pages: receives the pinned pages
+ *
+ * The driver must unpin them with vfio_unpin_pages(), at the latest when
+ * its dma_unmap() op is called for the range.
+ *
+ * Return: the number of pages pinned, or a negative errno: -EINVAL for bad
+ * arguments or a device that is not open, -E2BIG when @npage is too large,
+ * -ENOTTY when the backend cannot pin.
+ */
+int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova,
+		   int npage, int prot, struct page **pages)
+{
+	int ret = __vfio_pin_pages(device, iova, npage, prot, pages);
+
+	trace_vfio_pin_pages(device, iova, npage, prot, ret);
+	/* Per device, for debugfs; type1 itself counts per mapping. */
+	if (ret > 0)
+		atomic_add(ret, &device->pinned_pages);
+	return ret;
+}
 EXPORT_SYMBOL_GPL(vfio_pin_pages);
 
 /**
@@ -552,7 +581,9 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 	driver = container->iommu_driver;
 	if (WARN_ON(!driver || !driver->ops->unpin_pages))
 		return;
+	trace_vfio_unpin_pages(device, iova, npage);
 	driver->ops->unpin_pages(container->iommu_data, iova, npage);
+	atomic_sub(npage, &device->pinned_pages);
 }
 EXPORT_SYMBOL_GPL(vfio_unpin_pages);
 

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/fs.h>
 #include "vfio.h"
+#include "vfio_trace.h"
 
 static struct module *vfio_device_driver_owner(struct vfio_device *device)
 {
@@ -62,6 +63,7 @@ static int vfio_device_fops_release(struct inode *inode, struct file *filep)
 	if (device->open_count == 1)
 		vfio_device_last_close(device);
 	WRITE_ONCE(device->open_count, device->open_count - 1);
+	trace_vfio_device_close(device, device->open_count, 0);
 	mutex_unlock(&device->dev_set->lock);
 
 	module_put(vfio_device_driver_owner(device));
@@ -75,10 +77,15 @@ static ssize_t vfio_device_fops_read(struct file *filep, char __user *buf,
 				     size_t count, loff_t *ppos)
 {
 	struct vfio_device *device = filep->private_data;
+	loff_t pos = *ppos;
+	ssize_t ret;
 
 	if (unlikely(!device->ops->read))
 		return -EINVAL;
-	return device->ops->read(device, buf, count, ppos);
+	ret = device->ops->read(device, buf, count, ppos);
+	if (ret < 0)
+		trace_vfio_region_access_error(device, pos, count, false, ret);
+	return ret;
 }
 
 static ssize_t vfio_device_fops_write(struct file *filep,
@@ -86,10 +93,15 @@ static ssize_t vfio_device_fops_write(struct file *filep,
 				      size_t count, loff_t *ppos)
 {
 	struct vfio_device *device = filep->private_data;
+	loff_t pos = *ppos;
+	ssize_t ret;
 
 	if (unlikely(!device->ops->write))
 		return -EINVAL;
-	return device->ops->write(device, buf, count, ppos);
+	ret = device->ops->write(device, buf, count, ppos);
+	if (ret < 0)
+		trace_vfio_region_access_error(device, pos, count, true, ret);
+	return ret;
 }
 
 static int vfio_device_fops_mmap(struct file *filep,
@@ -173,6 +185,7 @@ struct file *vfio_device_open_file(struct vfio_device *device)
 		dev_warn(device->dev,
 			 "vfio-noiommu device opened by user (%s:%d)\n",
 			 current->comm, task_pid_nr(current));
+	trace_vfio_device_open(device, READ_ONCE(device->open_count), 0);
 	return filep;
 
 err_close_device:
@@ -185,5 +198,6 @@ err_undo_count:
 	module_put(owner);
 err_unuse_container:
 	vfio_group_unuse_container(device->group);
+	trace_vfio_device_open(device, READ_ONCE(device->open_count), ret);
 	return ERR_PTR(ret);
 }

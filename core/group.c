@@ -619,6 +619,22 @@ bool vfio_file_has_dev(struct file *file, struct vfio_device *device)
 }
 EXPORT_SYMBOL_GPL(vfio_file_has_dev);
 
+/*
+ * Call @fn on every group, for debugfs.  The table lock keeps each group
+ * alive; @fn may take its group_lock and, alone, its device_lock.
+ */
+void vfio_group_for_each(void (*fn)(struct vfio_group *group, void *data),
+			 void *data)
+{
+	struct vfio_group *group;
+	unsigned long id;
+
+	mutex_lock(&vfio_group_table_lock);
+	xa_for_each(&vfio_group_xa, id, group)
+		fn(group, data);
+	mutex_unlock(&vfio_group_table_lock);
+}
+
 static char *vfio_group_devnode(struct device *dev, umode_t *mode)
 {
 	return kasprintf(GFP_KERNEL, "vfio/%s", dev_name(dev));

@@ -103,7 +103,8 @@ void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops);
  *   vfio_iommu_drivers_lock           the backend list
  *   the backend's own locks
  *
- * group->device_lock nests inside nothing of ours and is taken alone.
+ * group->device_lock nests inside nothing of ours but the group table
+ * lock (debugfs.c walks under it) and is taken alone.
  * Backend ioctls run with the container's group_lock held for reading; a
  * backend calling a driver's dma_unmap() from there may have it call
  * vfio_unpin_pages() and vfio_dma_rw(), which take none of our locks.
@@ -168,6 +169,8 @@ void vfio_group_put_registration(struct vfio_group *group,
 				 struct device *dev);
 int vfio_group_use_container(struct vfio_group *group);
 void vfio_group_unuse_container(struct vfio_group *group);
+void vfio_group_for_each(void (*fn)(struct vfio_group *group, void *data),
+			 void *data);
 
 /* container.c */
 int vfio_container_init(void);
@@ -181,6 +184,11 @@ long vfio_container_check_extension(struct vfio_container *container,
 				    unsigned long arg);
 void vfio_device_container_register(struct vfio_device *device);
 void vfio_device_container_unregister(struct vfio_device *device);
+const char *vfio_container_iommu_name(struct vfio_container *container);
+
+/* debugfs.c */
+void vfio_debugfs_init(void);
+void vfio_debugfs_exit(void);
 
 /* device_fd.c */
 struct file *vfio_device_open_file(struct vfio_device *device);

@@ -405,6 +405,7 @@ static int __init vfio_init(void)
 		goto err_group_exit;
 	}
 
+	vfio_debugfs_init();
 	pr_info(DRIVER_DESC " version: " DRIVER_VERSION "\n");
 	return 0;
 
@@ -417,6 +418,7 @@ err_container_exit:
 
 static void __exit vfio_exit(void)
 {
+	vfio_debugfs_exit();
 	class_destroy(vfio_device_class);
 	vfio_group_exit();
 	vfio_container_exit();

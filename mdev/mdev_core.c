@@ -25,6 +25,7 @@
 #include <linux/uuid.h>
 
 #include "mdev_private.h"
+#include "mdev_trace.h"
 
 /*
  * What the core allocates for a device; drivers only see @mdev.  While
@@ -211,6 +212,7 @@ int mdev_device_remove(struct mdev_device *mdev)
 	spin_lock(&mdev_active_lock);
 	if (!mdev->active) {
 		spin_unlock(&mdev_active_lock);
+		trace_mdev_remove(mdev->type, &mdev->uuid, -EAGAIN);
 		return -EAGAIN;
 	}
 	WRITE_ONCE(mdev->active, false);
@@ -224,6 +226,7 @@ int mdev_device_remove(struct mdev_device *mdev)
 	rhashtable_remove_fast(&mdev_uuids, &to_mdev_instance(mdev)->node,
 			       mdev_uuid_params);
 	mdev_return_instance(parent);
+	trace_mdev_remove(mdev->type, &mdev->uuid, 0);
 	put_device(&mdev->dev);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/uuid.h>
 
 #include "mdev_private.h"
+#include "mdev_trace.h"
 
 struct mdev_type_attribute {
 	struct attribute attr;
@@ -82,6 +83,7 @@ static ssize_t create_store(struct mdev_type *mtype, const char *buf,
 		return -EINVAL;
 
 	ret = mdev_device_create(mtype, &uuid);
+	trace_mdev_create(mtype, &uuid, ret);
 	return ret ? ret : count;
 }
 MDEV_TYPE_ATTR_WO(create);

@@ -77,6 +77,7 @@ struct vfio_device {
 	struct completion comp;		/* last user gone, for unregister */
 	struct list_head group_next;	/* in the group; under group->device_lock */
 	struct list_head iommu_entry;	/* in the IOMMU backend's device list */
+	atomic_t pinned_pages;		/* pinned minus unpinned, for debugfs */
 };
 
 /**
