@@ -43,6 +43,8 @@ help:
 	@echo "make check      build, lint and run every test in the VM (T=glob for some)"
 	@echo "make check-runner  self-test of the test runner"
 	@echo "make demo       boot the VM and show the modules at work"
+	@echo "make install    the built modules to /lib/modules/KVER/updates/mdevfw, then depmod"
+	@echo "make uninstall  remove them again; make deb / dkms-deb: packages in build/deb"
 
 # ---------------------------------------------------------------------------
 # Tests (tests/vm/): everything runs in a QEMU VM booted on the 6.1 target
@@ -120,3 +122,134 @@ bench: setup
 	TEST_TIMEOUT=1500 $(TOP)/tests/vm/run --live --timeout 1800 --exec tests/bench/run.sh
 	@python3 $(TOP)/tests/bench/report.py $(TOP)/build/artifacts/bench-intree.txt \
 	  $(TOP)/build/artifacts/bench-ours.txt $(TOP)/build/artifacts/bench.json
+
+# ---------------------------------------------------------------------------
+# Installing (Documentation/install.rst).  The modules go to
+# /lib/modules/$(KVER)/updates/mdevfw/, which depmod ranks above the in-tree
+# kernel/ directory, so modprobe loads ours instead of the in-tree modules
+# of the same names.  kbuild's modules_install copies them; our own depmod
+# follows, because Debian's headers have no System.map and kbuild skips it.
+# INSTALL_MOD_PATH (or DESTDIR) stages under another root; depmod runs only
+# where that root holds the kernel's own modules.  install does not build,
+# so it works from a read-only checkout; the test-only modules of
+# tests/kmod are left out.  A manifest beside the modules lets uninstall
+# remove exactly what install put there, even after make clean.
+
+KVER             ?= $(shell awk -F'"' '/UTS_RELEASE/ { print $$2 }' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR  ?= updates/mdevfw
+DEPMOD           ?= /sbin/depmod
+MODDIR           := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
+MANIFEST         := $(MODDIR)/$(INSTALL_MOD_DIR)/mdevfw.manifest
+PKG_VERSION      := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+
+define run_depmod
+	@if [ -e $(MODDIR)/modules.builtin ]; then \
+	  echo "  DEPMOD  $(KVER)"; $(DEPMOD) -b "$(or $(INSTALL_MOD_PATH),/)" $(KVER); \
+	else \
+	  echo "  DEPMOD  skipped: no $(MODDIR)/modules.builtin (a staging root)"; \
+	fi
+endef
+
+.PHONY: install uninstall deb dkms-deb dkms-check
+
+install: check-kdir
+	@test -n "$(KVER)" || { echo "install: cannot tell the kernel release of $(KDIR)" >&2; exit 1; }
+	@test -s $(TOP)/modules.order || { echo "install: nothing built: run make first" >&2; exit 1; }
+	@order=$$(mktemp) && grep -v '^$(TOP)/tests/' $(TOP)/modules.order > $$order && \
+	  $(MAKE) -C $(KDIR) $(KBUILD_OPTS) KERNELRELEASE=$(KVER) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+	    INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) MODORDER=$$order CONFIG_MODULE_SIG_ALL= modules_install && \
+	  sed 's|^$(TOP)/||' $$order > $(MANIFEST); rc=$$?; rm -f $$order; exit $$rc
+	$(run_depmod)
+
+uninstall:
+	@test -n "$(KVER)" || { echo "uninstall: set KVER= or KDIR=" >&2; exit 1; }
+	@test -f $(MANIFEST) || { echo "uninstall: nothing installed ($(MANIFEST) not found)" >&2; exit 1; }
+	@cd $(MODDIR)/$(INSTALL_MOD_DIR) && while read -r f; do \
+	  echo "  RM      $(MODDIR)/$(INSTALL_MOD_DIR)/$$f"; rm -f "$$f"; \
+	  rmdir -p --ignore-fail-on-non-empty "$$(dirname "$$f")" 2>/dev/null || :; \
+	done < $(MANIFEST) && rm -f $(MANIFEST) && cd / && \
+	  rmdir $(MODDIR)/$(INSTALL_MOD_DIR) 2>/dev/null || :
+	$(run_depmod)
+
+# make deb: the built modules as a binary package for one kernel,
+# build/deb/mdevfw-modules-$(KVER)_$(PKG_VERSION)_amd64.deb, which runs
+# depmod when installed and removed.
+# make dkms-deb: the source as mdevfw-dkms_$(PKG_VERSION)_all.deb, which
+# builds and installs through DKMS for every kernel with headers, now and
+# on each kernel update.  dkms refuses to replace an in-tree module of the
+# same version (vfio 0.3) without --force-version-override; the package
+# asks for that through dkms's modules_to_force_install list.
+DEB_DIR := $(TOP)/build/deb
+
+define deb_scripts
+	{ echo '#!/bin/sh'; echo 'set -e'; printf '%s\n' $(1); } > $(2)/DEBIAN/postinst
+	{ echo '#!/bin/sh'; echo 'set -e'; printf '%s\n' $(3); } > $(2)/DEBIAN/$(4)
+	chmod 0755 $(2)/DEBIAN/postinst $(2)/DEBIAN/$(4)
+endef
+
+deb: check-kdir
+	@rm -rf $(DEB_DIR)/modules && mkdir -p $(DEB_DIR)/modules/DEBIAN
+	@$(MAKE) --no-print-directory install INSTALL_MOD_PATH=$(DEB_DIR)/modules KVER=$(KVER)
+	@printf '%s\n' 'Package: mdevfw-modules-$(KVER)' 'Version: $(PKG_VERSION)' \
+	  'Architecture: amd64' 'Maintainer: mdevfw developers <root@localhost>' \
+	  'Depends: linux-image-$(KVER), kmod' 'Section: kernel' 'Priority: optional' \
+	  'Description: VFIO core, mdev bus and sample drivers for Linux $(KVER)' \
+	  ' Out-of-tree vfio, vfio_virqfd, vfio_iommu_type1, mdev and the mdev sample' \
+	  ' drivers, installed in updates/ so that they replace the in-tree modules.' \
+	  > $(DEB_DIR)/modules/DEBIAN/control
+	@$(call deb_scripts,'depmod -a $(KVER)',$(DEB_DIR)/modules,'depmod -a $(KVER) || true',postrm)
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_DIR)/modules \
+	  $(DEB_DIR)/mdevfw-modules-$(KVER)_$(PKG_VERSION)_amd64.deb
+
+DKMS_SRC := usr/src/mdevfw-$(PKG_VERSION)
+
+dkms-deb:
+	@rm -rf $(DEB_DIR)/dkms && mkdir -p $(DEB_DIR)/dkms/DEBIAN $(DEB_DIR)/dkms/$(DKMS_SRC) \
+	  $(DEB_DIR)/dkms/usr/share/dkms/modules_to_force_install
+	@git -C $(TOP) ls-files --cached --others --exclude-standard | tar -C $(TOP) -T - --ignore-failed-read -cf - | \
+	  tar -C $(DEB_DIR)/dkms/$(DKMS_SRC) -xf -
+	@echo mdevfw_version-override > $(DEB_DIR)/dkms/usr/share/dkms/modules_to_force_install/mdevfw
+	@printf '%s\n' 'Package: mdevfw-dkms' 'Version: $(PKG_VERSION)' 'Architecture: all' \
+	  'Maintainer: mdevfw developers <root@localhost>' 'Depends: dkms, make, gcc' \
+	  'Section: kernel' 'Priority: optional' \
+	  'Description: VFIO core, mdev bus and sample drivers (DKMS source)' \
+	  ' DKMS builds and installs the modules for each kernel with headers, and' \
+	  ' again whenever a new kernel is installed.' > $(DEB_DIR)/dkms/DEBIAN/control
+	@$(call deb_scripts,'dkms add -m mdevfw -v $(PKG_VERSION) || true' \
+	  'for b in /lib/modules/*/build; do [ -d "$$b" ] || continue; k=$${b%/build}; k=$${k##*/}; dkms install -m mdevfw -v $(PKG_VERSION) -k "$$k" || echo "mdevfw: no build for $$k"; done',$(DEB_DIR)/dkms, \
+	  'dkms remove -m mdevfw -v $(PKG_VERSION) --all || true',prerm)
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_DIR)/dkms $(DEB_DIR)/mdevfw-dkms_$(PKG_VERSION)_all.deb
+
+# ---------------------------------------------------------------------------
+# arm64 (Documentation/platform.rst).  `make ARCH=arm64` cross-builds every
+# module, the Arm backends of core/platform and core/fsl-mc included, against
+# an arm64 6.1 tree that tests/arm64/prepare.sh prepares once in
+# ~/.cache/mdevfw/arm64 (Debian's source, arm64 config and Module.symvers, so
+# the modules load into Debian's arm64 kernel).  It builds in a copy of the
+# checkout, build/arm64/src, so the x86 .ko files here stay as they are.
+# `make check-arm64` boots Debian's arm64 kernel under qemu-system-aarch64
+# and binds the board's PL031 RTC and a virtio-mmio slot to our drivers.
+ARM64_SRC   := $(TOP)/build/arm64/src
+ARM64_CROSS ?= aarch64-linux-gnu-
+
+.PHONY: modules-arm64 check-arm64
+ifeq ($(ARCH),arm64)
+.DEFAULT_GOAL := modules-arm64
+endif
+
+modules-arm64:
+	@kdir=$$($(TOP)/tests/arm64/prepare.sh | tail -n1) && mkdir -p $(ARM64_SRC) && \
+	  git -C $(TOP) ls-files -z --cached --others --exclude-standard | \
+	  rsync -a --from0 --files-from=- --ignore-missing-args $(TOP)/ $(ARM64_SRC)/ && \
+	  $(MAKE) -C $$kdir ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) M=$(ARM64_SRC) \
+	    NOSTDINC_FLAGS="-I$(ARM64_SRC)/include" modules
+
+check-arm64:
+	@$(MAKE) --no-print-directory ARCH=arm64 modules-arm64
+	@$(TOP)/tests/arm64/run
+
+# DKMS add/build/install/remove of the mdevfw-dkms package, on this machine
+# but with every dkms tree redirected into build/dkms; loads nothing.
+dkms-check: dkms-deb
+	@$(TOP)/tests/install/dkms_host.sh
