@@ -101,7 +101,9 @@ htmldocs:
 # vfio/mdev stack and then on ours (tests/bench/, Documentation/performance.rst).
 # mtty is built a second time against the kernel's own headers; only our
 # compat header is added, after the kernel's include path, so linux/vfio.h
-# and linux/mdev.h stay the kernel's (checked below).  mdpy likewise.
+# and linux/mdev.h stay the kernel's (checked below).  mdpy and the test
+# parent likewise.  BENCH_* variables of make's environment (BENCH_ROUNDS,
+# BENCH_SIZES, ...: tests/bench/run.sh) reach the guest through build/bench/env.
 BENCH_INTREE := $(TOP)/build/bench-intree
 
 .PHONY: bench
@@ -110,16 +112,21 @@ bench: setup
 	@$(MAKE) --no-print-directory -C $(TOP)/tests -s
 	@mkdir -p $(BENCH_INTREE)/inc/compat $(TOP)/build/bench
 	@cp $(TOP)/samples/mtty.c $(TOP)/samples/mdpy.c $(TOP)/samples/mdpy_defs.h $(BENCH_INTREE)/
+	@cp $(TOP)/tests/kmod/mdev_testparent.c $(TOP)/tests/kmod/mdev_testparent.h $(BENCH_INTREE)/
 	@cp $(TOP)/include/compat/kcompat.h $(BENCH_INTREE)/inc/compat/
-	@printf 'obj-m := mtty.o mdpy.o\nccflags-y += -I%s/inc\n' $(BENCH_INTREE) > $(BENCH_INTREE)/Kbuild
+	@printf 'obj-m := mtty.o mdpy.o mdev_testparent.o\nccflags-y += -I%s/inc\n' \
+	  $(BENCH_INTREE) > $(BENCH_INTREE)/Kbuild
 	$(MAKE) -C $(KDIR) M=$(BENCH_INTREE) modules
-	@grep -q 'include/linux/vfio.h' $(BENCH_INTREE)/.mtty.o.cmd && \
-	  ! grep -q '$(TOP)/include/linux/vfio.h' $(BENCH_INTREE)/.mtty.o.cmd || \
-	  { echo "bench: in-tree mtty did not use the kernel's linux/vfio.h" >&2; exit 1; }
+	@for o in mtty mdev_testparent; do \
+	  grep -q 'include/linux/vfio.h' $(BENCH_INTREE)/.$$o.o.cmd && \
+	  ! grep -q '$(TOP)/include/linux/vfio.h' $(BENCH_INTREE)/.$$o.o.cmd || \
+	  { echo "bench: in-tree $$o did not use the kernel's linux/vfio.h" >&2; exit 1; }; \
+	done
+	@env | sed -n 's/^\(BENCH_[A-Z_]*\)=\(.*\)/\1="\2"/p' > $(TOP)/build/bench/env
 	gcc -Wall -Wextra -O2 -g -I$(TOP)/tests/lib -o $(TOP)/build/bench/vfio_bench \
 	  $(TOP)/tests/bench/vfio_bench.c $(TOP)/tests/lib/vfio_util.c
 	@rm -f $(TOP)/build/artifacts/bench*.txt $(TOP)/build/artifacts/bench.json
-	TEST_TIMEOUT=1500 $(TOP)/tests/vm/run --live --timeout 1800 --exec tests/bench/run.sh
+	TEST_TIMEOUT=3300 $(TOP)/tests/vm/run --live --timeout 3600 --exec tests/bench/run.sh
 	@python3 $(TOP)/tests/bench/report.py $(TOP)/build/artifacts/bench-intree.txt \
 	  $(TOP)/build/artifacts/bench-ours.txt $(TOP)/build/artifacts/bench.json
 

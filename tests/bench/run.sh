@@ -5,17 +5,32 @@
 # modules loaded.  Benchmarks the distribution's in-tree Linux 6.1 stack
 # first, then ours, in the same boot, and leaves ours loaded for the runner.
 #
-# Needs build/bench/vfio_bench, build/bench-intree/mtty.ko (the sample
-# built against the in-tree headers) and our samples/mtty.ko.
-# BENCH_SIZES: existing-device counts for the creation-scaling figures.
+# Needs build/bench/vfio_bench, build/bench-intree/{mtty,mdpy,mdev_testparent}.ko
+# (built against the in-tree headers) and ours.
+#
+# Knobs, from make's environment through build/bench/env (see Makefile):
+# BENCH_ROUNDS (turns of each stack, default 2), BENCH_SIZES (existing-device
+# counts for the creation-scaling figures, default "10 100 1000 10000"), and
+# vfio_bench's own BENCH_REPS, BENCH_SCALE, BENCH_MEM_DEVICES, BENCH_DMA_MAX,
+# BENCH_FILL_LIMIT.
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+if [ -r "$TOP/build/bench/env" ]; then
+	set -a
+	# shellcheck source=/dev/null
+	. "$TOP/build/bench/env"
+	set +a
+	sed 's/^/# knob: /' "$TOP/build/bench/env"
+fi
 OUT=/run/mdevfw/artifacts
 [ -d /run/mdevfw ] || OUT=${TEST_TMP:-/tmp}/artifacts
 mkdir -p "$OUT"
 BIN=$TOP/build/bench/vfio_bench
-SIZES=${BENCH_SIZES:-10 100 1000}
-PORTS=1100	# mtty-1 takes one port: room for the largest size plus one
+SIZES=${BENCH_SIZES:-10 100 1000 10000}
+# mtty-1 takes one port: room for the largest size (or the memory figure's
+# device count) plus the one card the scaling figure creates on top.
+PORTS=$(printf '%s\n' $SIZES "${BENCH_MEM_DEVICES:-1000}" 24 | sort -n | tail -n1)
+PORTS=$((PORTS + 1))
 rc=0
 fail=
 
@@ -40,6 +55,8 @@ load_ours() {
 	done
 	insmod "$TOP/samples/mtty.ko" ports=$PORTS || { echo "# insmod samples/mtty.ko failed"; return 1; }
 	insmod "$TOP/samples/mdpy.ko" || echo "# insmod samples/mdpy.ko failed"
+	insmod "$TOP/tests/kmod/mdev_testparent.ko" ||
+		echo "# insmod tests/kmod/mdev_testparent.ko failed"
 }
 
 load_intree() {
@@ -51,11 +68,13 @@ load_intree() {
 		{ echo "# insmod build/bench-intree/mtty.ko failed"; return 1; }
 	insmod "$TOP/build/bench-intree/mdpy.ko" ||
 		echo "# insmod build/bench-intree/mdpy.ko failed"
+	insmod "$TOP/build/bench-intree/mdev_testparent.ko" ||
+		echo "# insmod build/bench-intree/mdev_testparent.ko failed"
 }
 
 unload_intree() {
-	rmmod mdpy mtty mdev vfio_iommu_type1 vfio_virqfd vfio 2>/dev/null
-	for m in mdpy mtty mdev vfio_iommu_type1 vfio_virqfd vfio; do
+	rmmod mdev_testparent mdpy mtty mdev vfio_iommu_type1 vfio_virqfd vfio 2>/dev/null
+	for m in mdev_testparent mdpy mtty mdev vfio_iommu_type1 vfio_virqfd vfio; do
 		[ -d "/sys/module/$m" ] && { echo "# cannot unload in-tree $m"; return 1; }
 	done
 	return 0
@@ -74,6 +93,10 @@ origin() {
 	lsmod | grep -E '^(vfio|mdev|mtty|mdpy)' | sed 's/^/#   /'
 }
 
+# What the run cost, for the record (the 10,000-device point dominates).
+T0=$(date +%s)
+elapsed() { echo "# $1 at $(( $(date +%s) - T0 )) s"; }
+
 echo "1..2"
 unload_ours || exit 1
 
@@ -86,6 +109,7 @@ for round in $(seq "$ROUNDS"); do
 	if load_intree; then
 		[ "$round" = 1 ] && origin
 		"$BIN" $SIZES >> "$OUT/bench-intree.txt" || fail="$fail intree$round"
+		elapsed "in-tree round $round done"
 	else
 		fail="$fail intree$round(load)"
 	fi
@@ -93,6 +117,7 @@ for round in $(seq "$ROUNDS"); do
 	if load_ours; then
 		[ "$round" = 1 ] && origin
 		"$BIN" $SIZES >> "$OUT/bench-ours.txt" || fail="$fail ours$round"
+		elapsed "our round $round done"
 	else
 		fail="$fail ours$round(load)"
 		break
