@@ -14,17 +14,11 @@
 #if __has_include(<libdrm/drm.h>)
 #include <libdrm/drm.h>
 
-int vu_vgem_open(int *loaded)
+static int vgem_find_card(void)
 {
 	char path[64], name[16];
 	int i, fd;
 
-	*loaded = 0;
-	if (!vu_path_exists("/sys/module/vgem")) {
-		if (system("modprobe vgem 2>/dev/null"))
-			return -1;
-		*loaded = 1;
-	}
 	for (i = 0; i < 16; i++) {
 		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
 
@@ -38,6 +32,21 @@ int vu_vgem_open(int *loaded)
 		close(fd);
 	}
 	return -1;
+}
+
+int vu_vgem_open(int *loaded)
+{
+	int fd;
+
+	*loaded = 0;
+	/* built in (the debug kernel) or already loaded: nothing to undo */
+	fd = vgem_find_card();
+	if (fd >= 0 || vu_path_exists("/sys/module/vgem"))
+		return fd;
+	if (system("modprobe vgem 2>/dev/null"))
+		return -1;
+	*loaded = 1;
+	return vgem_find_card();
 }
 #else
 int vu_vgem_open(int *loaded)
