@@ -42,6 +42,7 @@ help:
 	@echo "make example    build Documentation/examples/mdev-hello out of tree"
 	@echo "make check      build, lint and run every test in the VM (T=glob for some)"
 	@echo "make check-runner  self-test of the test runner"
+	@echo "make check-debug   the suite on a KASAN/lockdep/kmemleak kernel (T=glob for some)"
 	@echo "make demo       boot the VM and show the modules at work"
 	@echo "make install    the built modules to /lib/modules/KVER/updates/mdevfw, then depmod"
 	@echo "make uninstall  remove them again; make deb / dkms-deb: packages in build/deb"
@@ -67,6 +68,13 @@ tests:
 
 check:
 	@$(TOP)/tests/vm/check $(if $(T),'$(T)')
+
+# The same suite on a debug build of linux-source-6.1 (KASAN, lockdep,
+# kmemleak, fault injection), built once into ~/.cache/mdevfw/debug-kernel;
+# our modules are rebuilt for it in build/debug/src (tests/debug/check).
+.PHONY: check-debug
+check-debug:
+	@$(TOP)/tests/debug/check $(if $(T),'$(T)')
 
 # A sub-make each, so KDIR is looked up again after setup installed it.
 check-runner: setup
@@ -260,31 +268,3 @@ check-arm64:
 # but with every dkms tree redirected into build/dkms; loads nothing.
 dkms-check: dkms-deb
 	@$(TOP)/tests/install/dkms_host.sh
-
-# ---------------------------------------------------------------------------
-# arm64 (Documentation/platform.rst).  `make ARCH=arm64` cross-builds every
-# module, the Arm backends of core/platform and core/fsl-mc included, against
-# an arm64 6.1 tree that tests/arm64/prepare.sh prepares once in
-# ~/.cache/mdevfw/arm64 (Debian's source, arm64 config and Module.symvers, so
-# the modules load into Debian's arm64 kernel).  It builds in a copy of the
-# checkout, build/arm64/src, so the x86 .ko files here stay as they are.
-# `make check-arm64` boots Debian's arm64 kernel under qemu-system-aarch64
-# and binds the board's PL031 RTC and a virtio-mmio slot to our drivers.
-ARM64_SRC   := $(TOP)/build/arm64/src
-ARM64_CROSS ?= aarch64-linux-gnu-
-
-.PHONY: modules-arm64 check-arm64
-ifeq ($(ARCH),arm64)
-.DEFAULT_GOAL := modules-arm64
-endif
-
-modules-arm64:
-	@kdir=$$($(TOP)/tests/arm64/prepare.sh | tail -n1) && mkdir -p $(ARM64_SRC) && \
-	  git -C $(TOP) ls-files -z --cached --others --exclude-standard | \
-	  rsync -a --from0 --files-from=- --ignore-missing-args $(TOP)/ $(ARM64_SRC)/ && \
-	  $(MAKE) -C $$kdir ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) M=$(ARM64_SRC) \
-	    NOSTDINC_FLAGS="-I$(ARM64_SRC)/include" modules
-
-check-arm64:
-	@$(MAKE) --no-print-directory ARCH=arm64 modules-arm64
-	@$(TOP)/tests/arm64/run

@@ -10,19 +10,23 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=${TOP:-$(cd "$VM_DIR/../.." && pwd)}
 VM_CACHE=${VM_CACHE:-$TOP/build/vm}
 
-# In load order; each needs the ones before it.
-VM_INITRD_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
-	virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+# In load order; each needs the ones before it.  Set but empty: the kernel
+# has them built in (the debug kernel of tests/debug/check).
+VM_INITRD_MODULES=${VM_INITRD_MODULES-"virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+	virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"}
 
 vm_die() { echo "vm: $*" >&2; exit 2; }
 
-# Sets VM_KVER and VM_KERNEL: the newest Debian 12 (6.1) kernel image.
+# Sets VM_KVER and VM_KERNEL: the newest Debian 12 (6.1) kernel image,
+# unless the caller named another (VM_KERNEL, and VM_KVER if its file name
+# is not /boot/vmlinuz-VERSION).
 vm_find_kernel() {
 	VM_KERNEL=${VM_KERNEL:-$(ls -1 /boot/vmlinuz-6.1.0-*-amd64 2>/dev/null | sort -V | tail -n1)}
 	[ -n "$VM_KERNEL" ] && [ -r "$VM_KERNEL" ] ||
 		vm_die "no /boot/vmlinuz-6.1.0-*-amd64: run tests/setup.sh"
-	VM_KVER=${VM_KERNEL#/boot/vmlinuz-}
-	[ -d "/lib/modules/$VM_KVER/kernel" ] || vm_die "no /lib/modules/$VM_KVER"
+	VM_KVER=${VM_KVER:-${VM_KERNEL#/boot/vmlinuz-}}
+	[ -z "$VM_INITRD_MODULES" ] || [ -d "/lib/modules/$VM_KVER/kernel" ] ||
+		vm_die "no /lib/modules/$VM_KVER"
 }
 
 # Sets VM_INITRD, building it only when its inputs changed.
@@ -66,7 +70,7 @@ VM_APPEND="console=ttyS0 rdinit=/init panic=-1 quiet loglevel=4 log_buf_len=8M m
 # spurious "INFO: rcu_sched self-detected stall" would fail a test)
 vm_qemu_cmd() {
 	local share=$1 log=$2 script=$3
-	VM_CMD=(qemu-system-x86_64 -machine q35 -smp 2 -m 3G -cpu max
+	VM_CMD=(qemu-system-x86_64 -machine q35 -smp 2 -m "${VM_MEM:-3G}" -cpu max
 		-nographic -monitor none -serial "file:$log" -no-reboot -nic none
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD"
 		-fsdev "local,id=root,path=/,readonly=on,security_model=none,multidevs=remap"
