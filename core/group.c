@@ -97,13 +97,17 @@ err_put_group:
 	return ERR_PTR(ret);
 }
 
+static struct vfio_group *vfio_group_alloc_own(struct device *dev,
+					       enum vfio_group_type type);
+
 /**
  * vfio_group_find_or_alloc - the group for a device behind a real IOMMU
  * @dev: the device
  *
  * Return: the group with one more registration counted, or an ERR_PTR():
  * -EINVAL when @dev has no IOMMU group or its IOMMU cannot enforce cache
- * coherency.
+ * coherency.  A device without an IOMMU group gets a noiommu group of its
+ * own instead when enable_unsafe_noiommu_mode is set (noiommu.c).
  */
 struct vfio_group *vfio_group_find_or_alloc(struct device *dev)
 {
@@ -111,6 +115,15 @@ struct vfio_group *vfio_group_find_or_alloc(struct device *dev)
 	struct vfio_group *group;
 
 	iommu_group = iommu_group_get(dev);
+	if (!iommu_group && vfio_noiommu) {
+		/* No isolation at all: only with enable_unsafe_noiommu_mode. */
+		group = vfio_group_alloc_own(dev, VFIO_NO_IOMMU);
+		if (!IS_ERR(group)) {
+			add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+			dev_warn(dev, "Adding kernel taint for vfio-noiommu group on device\n");
+		}
+		return group;
+	}
 	if (!iommu_group)
 		return ERR_PTR(-EINVAL);
 
@@ -133,13 +146,9 @@ out_put:
 	return group;
 }
 
-/**
- * vfio_group_alloc_emulated - a one-device group for software DMA
- * @dev: the device, which gets a new IOMMU group of its own
- *
- * Return: the group, or an ERR_PTR().
- */
-struct vfio_group *vfio_group_alloc_emulated(struct device *dev)
+/* A one-device group of @type, with an IOMMU group made up for @dev. */
+static struct vfio_group *vfio_group_alloc_own(struct device *dev,
+					       enum vfio_group_type type)
 {
 	struct iommu_group *iommu_group;
 	struct vfio_group *group;
@@ -158,7 +167,7 @@ struct vfio_group *vfio_group_alloc_emulated(struct device *dev)
 		goto err_put_iommu_group;
 
 	mutex_lock(&vfio_group_table_lock);
-	group = vfio_group_create(iommu_group, VFIO_EMULATED_IOMMU);
+	group = vfio_group_create(iommu_group, type);
 	mutex_unlock(&vfio_group_table_lock);
 	if (IS_ERR(group)) {
 		ret = PTR_ERR(group);
@@ -174,6 +183,17 @@ err_remove_device:
 err_put_iommu_group:
 	iommu_group_put(iommu_group);
 	return ERR_PTR(ret);
+}
+
+/**
+ * vfio_group_alloc_emulated - a one-device group for software DMA
+ * @dev: the device, which gets a new IOMMU group of its own
+ *
+ * Return: the group, or an ERR_PTR().
+ */
+struct vfio_group *vfio_group_alloc_emulated(struct device *dev)
+{
+	return vfio_group_alloc_own(dev, VFIO_EMULATED_IOMMU);
 }
 
 /* The last device is gone: no new users, then let the group go. */

@@ -172,6 +172,11 @@ void vfio_group_unuse_container(struct vfio_group *group);
 void vfio_group_for_each(void (*fn)(struct vfio_group *group, void *data),
 			 void *data);
 
+/* noiommu.c: enable_unsafe_noiommu_mode and its backend */
+extern bool vfio_noiommu;
+int vfio_noiommu_init(void);
+void vfio_noiommu_exit(void);
+
 /* container.c */
 int vfio_container_init(void);
 void vfio_container_exit(void);

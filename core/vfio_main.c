@@ -395,9 +395,13 @@ static int __init vfio_init(void)
 	if (ret)
 		return ret;
 
-	ret = vfio_group_init();
+	ret = vfio_noiommu_init();
 	if (ret)
 		goto err_container_exit;
+
+	ret = vfio_group_init();
+	if (ret)
+		goto err_noiommu_exit;
 
 	vfio_device_class = kc_class_create("vfio-dev");
 	if (IS_ERR(vfio_device_class)) {
@@ -411,6 +415,8 @@ static int __init vfio_init(void)
 
 err_group_exit:
 	vfio_group_exit();
+err_noiommu_exit:
+	vfio_noiommu_exit();
 err_container_exit:
 	vfio_container_exit();
 	return ret;
@@ -421,6 +427,7 @@ static void __exit vfio_exit(void)
 	vfio_debugfs_exit();
 	class_destroy(vfio_device_class);
 	vfio_group_exit();
+	vfio_noiommu_exit();
 	vfio_container_exit();
 	ida_destroy(&vfio_device_ida);
 	WARN_ON(!xa_empty(&vfio_device_set_xa));
