@@ -40,8 +40,8 @@ start=$(date +%s)
 
 # Host tools: the cross compiler, QEMU, the source, what kbuild needs.
 need=
-for p in gcc-aarch64-linux-gnu qemu-system-arm linux-source-6.1 flex bison bc \
-	 libssl-dev libelf-dev cpio; do
+for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
+	 linux-source-6.1 flex bison bc libssl-dev libelf-dev cpio rsync; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
 		need="$need $p"
 done
