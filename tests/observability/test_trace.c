@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "../core/testparent.h"
 #include "observe.h"
@@ -167,6 +168,37 @@ TEST_F(trace, pin_unpin)
 	ASSERT_EQ(tp_pin(self->v.device, IOVA, 1000, TP_PROT_READ), -E2BIG);
 	ASSERT_TRUE(obs_trace_has("vfio_pin_pages", self->dev,
 				  "iova=0x10000000 npage=1000 prot=r ret=-7"));
+}
+
+/*
+ * A parent that unregisters removes its devices, and each removal is
+ * traced.  The out-of-tree example driver is the parent we may unload.
+ */
+#define HELLO_KO	"Documentation/examples/mdev-hello/mdev_hello.ko"
+
+TEST(parent_unload)
+{
+	char uuid[VU_UUID_LEN + 1], want[128], cmd[4096];
+	const char *top = getenv("TOP");
+	int status;
+
+	ASSERT_EQ(obs_mount(), 0);
+	if (access(HELLO_KO, R_OK) && (!top || chdir(top) || access(HELLO_KO, R_OK)))
+		SKIP("%s is not built (make example)", HELLO_KO);
+	snprintf(cmd, sizeof(cmd), "insmod %s", HELLO_KO);
+	status = system(cmd);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (vu_mdev_create("mdev_hello", "mdev_hello-mem", uuid)) {
+		system("rmmod mdev_hello");
+		ASSERT_TRUE(0);
+	}
+	ASSERT_EQ(obs_trace_enable("mdev", 1), 0);
+	ASSERT_EQ(obs_trace_clear(), 0);
+	status = system("rmmod mdev_hello");
+	obs_trace_enable("mdev", 0);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	snprintf(want, sizeof(want), "uuid=%s parent=", uuid);
+	ASSERT_TRUE(obs_trace_has("mdev_remove", want, " type=mdev_hello-mem ret=0"));
 }
 
 TEST_HARNESS_MAIN
