@@ -13,7 +13,7 @@ project = 'mdev framework'
 copyright = 'the mdev framework authors'
 author = 'the mdev framework authors'
 
-extensions = ['kdoc']
+extensions = ['kdoc', 'kabi']
 
 # Paths in `.. kernel-doc::` are relative to the repository root.
 kerneldoc_srctree = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
