@@ -641,6 +641,7 @@ int vfio_platform_init_common(struct vfio_platform_device *vdev)
 	    device_property_read_string(dev, "compatible", &vdev->compat)) {
 		dev_err(dev, "cannot read the compatible string of %s\n",
 			vdev->name);
+		mutex_destroy(&vdev->igate);
 		return -EINVAL;
 	}
 

@@ -252,6 +252,14 @@ TEST_F(pl031, read_ids)
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(buf[4 * i], pl031_ids[i]);
 
+	/* 1- and 2-byte accesses reach the device as such. */
+	memset(buf, 0xff, sizeof(buf));
+	ASSERT_EQ(pread(self->v.device, buf, 1, 0xfe0), 1);
+	EXPECT_EQ(buf[0], 0x31);
+	ASSERT_EQ(pread(self->v.device, buf, 2, 0xff0), 2);
+	EXPECT_EQ(buf[0], 0x0d);
+	EXPECT_EQ(buf[1], 0x00);
+
 	/* Past the end of the region, and a region that does not exist. */
 	ASSERT_ERRNO(pread(self->v.device, buf, 4, 0x1000), EINVAL);
 	ASSERT_ERRNO(pread(self->v.device, buf, 4, 1ULL << 40), EINVAL);
