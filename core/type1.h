@@ -29,7 +29,9 @@ struct task_struct;
  * @dma_tree: the user's mappings (struct type1_dma), keyed by IOVA
  * @domain_list: real IOMMU domains (struct type1_domain)
  * @emulated_groups: groups of mediated devices (struct type1_group)
- * @iova_list: usable IOVA ranges (struct type1_iova), sorted, disjoint
+ * @iova_list: usable IOVA ranges (struct type1_iova), sorted, disjoint;
+ *	only meaningful while @domain_list is not empty: without a real
+ *	domain every IOVA is usable, and the list may be empty
  * @pgsize_bitmap: page sizes every domain supports, at least PAGE_SIZE
  * @dma_avail: how many more mappings may be created (dma_entry_limit)
  * @v2: opened as VFIO_TYPE1v2_IOMMU (or nesting): unmaps may not split a
@@ -165,7 +167,6 @@ int type1_unmap_dma(struct type1_iommu *iommu,
 void type1_remove_all_dma(struct type1_iommu *iommu);
 int type1_iova_list_rebuild(struct type1_iommu *iommu);
 void type1_iova_list_free(struct list_head *list);
-int type1_iova_list_init(struct type1_iommu *iommu);
 
 /* type1_domain.c */
 int type1_attach_iommu_group(struct type1_iommu *iommu,

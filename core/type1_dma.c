@@ -143,6 +143,9 @@ static bool type1_iova_usable(struct type1_iommu *iommu, u64 start, u64 last)
 {
 	struct type1_iova *range;
 
+	/* Only real domains restrict the space: no list to allocate before. */
+	if (list_empty(&iommu->domain_list))
+		return true;
 	list_for_each_entry(range, &iommu->iova_list, next)
 		if (start >= range->start && last <= range->end)
 			return true;
@@ -397,17 +400,6 @@ static int type1_iova_add(struct list_head *list, u64 start, u64 end)
 	range->end = end;
 	list_add_tail(&range->next, list);
 	return 0;
-}
-
-/**
- * type1_iova_list_init - make the whole IOVA space usable
- * @iommu: a container being opened
- *
- * Return: 0 or -ENOMEM.
- */
-int type1_iova_list_init(struct type1_iommu *iommu)
-{
-	return type1_iova_add(&iommu->iova_list, 0, U64_MAX);
 }
 
 /* Take [start, end] out of a sorted list of ranges, splitting as needed. */

@@ -42,11 +42,6 @@ static void *type1_open(unsigned long arg)
 	iommu->v2 = arg == VFIO_TYPE1v2_IOMMU || iommu->nesting;
 	mutex_init(&iommu->device_list_lock);
 	INIT_LIST_HEAD(&iommu->device_list);
-
-	if (type1_iova_list_init(iommu)) {
-		kfree(iommu);
-		return ERR_PTR(-ENOMEM);
-	}
 	return iommu;
 }
 
