@@ -321,8 +321,8 @@ void type1_unpin_pages(void *iommu_data, dma_addr_t user_iova, int npage)
 	mutex_unlock(&iommu->lock);
 }
 
-/* Copy within one page of the owner's memory, from whatever context. */
-static int type1_rw_page(struct type1_dma *dma, unsigned long vaddr,
+/* Copy within one mapping of the owner's memory, from whatever context. */
+static int type1_rw_span(struct type1_dma *dma, unsigned long vaddr,
 			 void *data, size_t len, bool write)
 {
 	struct mm_struct *mm = dma->mm;
@@ -393,9 +393,14 @@ int type1_dma_rw(void *iommu_data, dma_addr_t user_iova, void *data,
 			break;
 		}
 		vaddr = dma->vaddr + (user_iova - dma->iova);
-		len = min_t(size_t, count, PAGE_SIZE - offset_in_page(vaddr));
+		/*
+		 * The rest of this mapping in one copy: it is contiguous in
+		 * the owner's address space, so one lookup and one mm
+		 * reference per mapping, not per page.
+		 */
+		len = min_t(u64, count, dma->size - (user_iova - dma->iova));
 
-		ret = type1_rw_page(dma, vaddr, data, len, write);
+		ret = type1_rw_span(dma, vaddr, data, len, write);
 		if (ret)
 			break;
 		if (write && iommu->dirty_tracking)
