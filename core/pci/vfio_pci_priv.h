@@ -71,6 +71,11 @@ u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 					u16 cmd);
 void vfio_pci_zap_bars(struct vfio_pci_core_device *vdev);
+/*
+ * The caller of vfio_pci_set_power_state() on an enabled device holds
+ * memory_lock for write (taken with vfio_pci_zap_and_down_write_memory_lock()
+ * when going to D3hot, so no mapping survives).
+ */
 int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 			     pci_power_t state);
 
@@ -80,8 +85,5 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 			size_t count, loff_t *ppos, bool iswrite);
 ssize_t vfio_pci_vga_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 			size_t count, loff_t *ppos, bool iswrite);
-long vfio_pci_ioeventfd(struct vfio_pci_core_device *vdev, loff_t offset,
-			u64 data, int count, int fd);
-void vfio_pci_ioeventfds_release(struct vfio_pci_core_device *vdev);
 
 #endif /* _CORE_PCI_VFIO_PCI_PRIV_H */

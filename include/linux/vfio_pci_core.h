@@ -132,6 +132,8 @@ struct vfio_pci_region {
  * @vma_list: user mappings of the BARs, zapped when memory goes away
  * @memory_lock: read-held around BAR access, write-held while memory
  *               decode is being turned off, during reset or power changes
+ * @enabled: between vfio_pci_core_enable() and vfio_pci_core_disable(),
+ *           that is while a user has the device open (not in 6.1)
  */
 struct vfio_pci_core_device {
 	struct vfio_device	vdev;
@@ -185,6 +187,8 @@ struct vfio_pci_core_device {
 	struct mutex		vma_lock;	/* vma_list */
 	struct list_head	vma_list;
 	struct rw_semaphore	memory_lock;	/* BAR access vs decode off */
+	/* private: vfio-pci-core's own from here on; drivers keep out */
+	bool			enabled;	/* under vdev.dev_set->lock */
 };
 
 int vfio_pci_core_register_dev_region(struct vfio_pci_core_device *vdev,

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci-core: mmap(2) of the BARs and the memory-decode lock.
+ *
+ * A BAR mapping is populated on its first fault, and only while memory
+ * decode is on; a fault with decode off gets SIGBUS, as a real access to
+ * a disabled BAR would go nowhere.  Each populated mapping is on
+ * vdev->vma_list so that turning decode off, resetting the device or
+ * putting it in D3hot can zap them all first
+ * (vfio_pci_zap_and_down_write_memory_lock()); the next access faults
+ * and waits for memory_lock.
+ *
+ * Lock order: mmap_lock, then vma_lock, then memory_lock.  The zap path
+ * needs each mm's mmap_lock while it holds vma_lock; it only trylocks it,
+ * and on contention drops vma_lock and takes the two in the right order.
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <compat/kcompat.h>
+
+#include "vfio_pci_priv.h"
+#include "vfio_pci_config.h"
+
+/* One populated user mapping of a BAR. */
+struct vfio_pci_mmap_vma {
+	struct vm_area_struct	*vma;
+	struct list_head	vma_next;	/* in vdev->vma_list */
+};
+
+static void vfio_pci_zap_one(struct vfio_pci_mmap_vma *mmap_vma)
+{
+	struct vm_area_struct *vma = mmap_vma->vma;
+
+	zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+	list_del(&mmap_vma->vma_next);
+	kfree(mmap_vma);
+}
+
+/*
+ * Zap every populated mapping and return with vma_lock held and the list
+ * empty, so no fault can repopulate one before the caller is done.
+ */
+static void vfio_pci_zap_and_vma_lock(struct vfio_pci_core_device *vdev)
+{
+	struct vfio_pci_mmap_vma *mmap_vma, *tmp;
+	struct mm_struct *mm;
+
+again:
+	mutex_lock(&vdev->vma_lock);
+	list_for_each_entry_safe(mmap_vma, tmp, &vdev->vma_list, vma_next) {
+		mm = mmap_vma->vma->vm_mm;
+		if (mmap_read_trylock(mm)) {
+			vfio_pci_zap_one(mmap_vma);
+			mmap_read_unlock(mm);
+			continue;
+		}
+
+		/* Contended: take mmap_lock first, as the fault path does. */
+		mmgrab(mm);
+		mutex_unlock(&vdev->vma_lock);
+		mmap_read_lock(mm);
+		mutex_lock(&vdev->vma_lock);
+		list_for_each_entry_safe(mmap_vma, tmp, &vdev->vma_list,
+					 vma_next)
+			if (mmap_vma->vma->vm_mm == mm)
+				vfio_pci_zap_one(mmap_vma);
+		mutex_unlock(&vdev->vma_lock);
+		mmap_read_unlock(mm);
+		mmdrop(mm);
+		goto again;
+	}
+}
+
+/**
+ * vfio_pci_zap_bars - drop every user mapping of the BARs
+ * @vdev: the device
+ *
+ * The mappings fault in again on their next access.
+ */
+void vfio_pci_zap_bars(struct vfio_pci_core_device *vdev)
+{
+	vfio_pci_zap_and_vma_lock(vdev);
+	mutex_unlock(&vdev->vma_lock);
+}
+
+/**
+ * vfio_pci_zap_and_down_write_memory_lock - zap the BAR mappings, lock memory
+ * @vdev: the device
+ *
+ * For anything that makes the BARs go away for a while: memory decode off,
+ * a reset, D3hot.  Release with up_write(&vdev->memory_lock).
+ */
+void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_core_device *vdev)
+{
+	vfio_pci_zap_and_vma_lock(vdev);
+	down_write(&vdev->memory_lock);
+	mutex_unlock(&vdev->vma_lock);
+}
+
+/**
+ * vfio_pci_memory_lock_and_enable - lock memory and make sure decode is on
+ * @vdev: the device
+ *
+ * For the kernel's own accesses to a BAR (the MSI-X table, the ROM).
+ *
+ * Return: the command register as it was, for
+ * vfio_pci_memory_unlock_and_restore().
+ */
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev)
+{
+	u16 cmd;
+
+	down_write(&vdev->memory_lock);
+	pci_read_config_word(vdev->pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(vdev->pdev, PCI_COMMAND,
+				      cmd | PCI_COMMAND_MEMORY);
+	return cmd;
+}
+
+/**
+ * vfio_pci_memory_unlock_and_restore - undo vfio_pci_memory_lock_and_enable()
+ * @vdev: the device
+ * @cmd: what vfio_pci_memory_lock_and_enable() returned
+ */
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
+					u16 cmd)
+{
+	pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
+	up_write(&vdev->memory_lock);
+}
+
+static void vfio_pci_mmap_open(struct vm_area_struct *vma)
+{
+	/*
+	 * A copy or a split of a mapping is not on vma_list; unpopulate it
+	 * so that its first access faults and puts it there.
+	 */
+	zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+}
+
+static void vfio_pci_mmap_close(struct vm_area_struct *vma)
+{
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+	struct vfio_pci_mmap_vma *mmap_vma;
+
+	mutex_lock(&vdev->vma_lock);
+	list_for_each_entry(mmap_vma, &vdev->vma_list, vma_next) {
+		if (mmap_vma->vma == vma) {
+			list_del(&mmap_vma->vma_next);
+			kfree(mmap_vma);
+			break;
+		}
+	}
+	mutex_unlock(&vdev->vma_lock);
+}
+
+static vm_fault_t vfio_pci_mmap_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+	struct vfio_pci_mmap_vma *mmap_vma;
+	vm_fault_t ret = VM_FAULT_NOPAGE;
+
+	mutex_lock(&vdev->vma_lock);
+	down_read(&vdev->memory_lock);
+
+	if (!__vfio_pci_memory_enabled(vdev)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out_unlock;
+	}
+
+	/* Another thread populated it while we waited. */
+	list_for_each_entry(mmap_vma, &vdev->vma_list, vma_next)
+		if (mmap_vma->vma == vma)
+			goto out_unlock;
+
+	mmap_vma = kmalloc(sizeof(*mmap_vma), GFP_KERNEL);
+	if (!mmap_vma) {
+		ret = VM_FAULT_OOM;
+		goto out_unlock;
+	}
+
+	if (io_remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff,
+			       vma->vm_end - vma->vm_start,
+			       vma->vm_page_prot)) {
+		/* Leave nothing half mapped behind. */
+		zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+		kfree(mmap_vma);
+		ret = VM_FAULT_SIGBUS;
+		goto out_unlock;
+	}
+	mmap_vma->vma = vma;
+	list_add(&mmap_vma->vma_next, &vdev->vma_list);
+
+out_unlock:
+	up_read(&vdev->memory_lock);
+	mutex_unlock(&vdev->vma_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vfio_pci_mmap_ops = {
+	.open = vfio_pci_mmap_open,
+	.close = vfio_pci_mmap_close,
+	.fault = vfio_pci_mmap_fault,
+};
+
+/**
+ * vfio_pci_core_mmap - the mmap() op of a vfio-pci device
+ * @core_vdev: the device
+ * @vma: the user mapping; vm_pgoff carries the region index and offset
+ *
+ * BARs flagged VFIO_REGION_INFO_FLAG_MMAP and device-specific regions with
+ * an mmap op can be mapped, shared only.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vfio_pci_core_mmap(struct vfio_device *core_vdev,
+		       struct vm_area_struct *vma)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	struct pci_dev *pdev = vdev->pdev;
+	u64 phys_len, req_len, pgoff, req_start;
+	unsigned int index;
+	int ret;
+
+	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+
+	if (index >= VFIO_PCI_NUM_REGIONS + vdev->num_regions)
+		return -EINVAL;
+	if (vma->vm_end < vma->vm_start)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (index >= VFIO_PCI_NUM_REGIONS) {
+		struct vfio_pci_region *region =
+			&vdev->region[index - VFIO_PCI_NUM_REGIONS];
+
+		if (region->ops && region->ops->mmap &&
+		    (region->flags & VFIO_REGION_INFO_FLAG_MMAP))
+			return region->ops->mmap(vdev, region, vma);
+		return -EINVAL;
+	}
+	if (index >= VFIO_PCI_ROM_REGION_INDEX)
+		return -EINVAL;
+	if (!vdev->bar_mmap_supported[index])
+		return -EINVAL;
+
+	phys_len = PAGE_ALIGN(pci_resource_len(pdev, index));
+	req_len = vma->vm_end - vma->vm_start;
+	pgoff = vma->vm_pgoff &
+		((1U << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	req_start = pgoff << PAGE_SHIFT;
+	if (req_start + req_len > phys_len)
+		return -EINVAL;
+
+	/* Claim the BAR, so no other driver maps it meanwhile. */
+	ret = vfio_pci_core_setup_barmap(vdev, index);
+	if (ret)
+		return ret;
+
+	vma->vm_private_data = vdev;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vma->vm_pgoff = (pci_resource_start(pdev, index) >> PAGE_SHIFT) + pgoff;
+	/* Populated on fault, so it can be zapped and refaulted at will. */
+	kc_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &vfio_pci_mmap_ops;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_mmap);
