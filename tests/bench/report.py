@@ -10,8 +10,10 @@ a figure: "<name> unit B" (its values are bytes, not ns) and
 "<name> per <n> <what>" (one operation moves n <what>: a rate is shown).
 A figure may appear once per round (run.sh alternates the stacks): the
 repetitions of all rounds are pooled.  Prints a table: in-tree median, ours,
-ratio ours/in-tree (above 1 means ours is slower, or uses more memory) and
-each side's interquartile range, then the rates; writes the same, with min
+ratio ours/in-tree of the medians (above 1 means ours is slower, or uses
+more memory), the same ratio of the minima (the repetition least disturbed
+by the shared host's load) and each side's interquartile range, then the
+rates; writes the same, with min
 and max, as JSON if OUT.json is given.
 """
 import json
@@ -91,17 +93,22 @@ def main():
     intree, ours = load(sys.argv[1]), load(sys.argv[2])
     names = list(intree) + [n for n in ours if n not in intree]
     out = []
-    hdr = ("figure", "in-tree", "ours", "ours/in-tree", "IQR in-tree", "IQR ours")
+    hdr = ("figure", "in-tree", "ours", "ours/in-tree", "min o/i",
+           "IQR in-tree", "IQR ours")
     table = [hdr]
     for n in names:
         a, b = intree.get(n), ours.get(n)
-        ratio = None
+        ratio = mratio = None
         if a and b and "median_ns" in a and "median_ns" in b and a["median_ns"] > 0:
             ratio = b["median_ns"] / a["median_ns"]
-        out.append({"figure": n, "intree": a, "ours": b, "ratio": ratio})
+            if a["min_ns"] > 0 and UNITS.get(n) != "B":
+                mratio = b["min_ns"] / a["min_ns"]
+        out.append({"figure": n, "intree": a, "ours": b, "ratio": ratio,
+                    "min_ratio": mratio})
         ca, sa = cell(a, UNITS.get(n))
         cb, sb = cell(b, UNITS.get(n))
-        table.append((n, ca, cb, "%.2f" % ratio if ratio is not None else "-", sa, sb))
+        table.append((n, ca, cb, "%.2f" % ratio if ratio is not None else "-",
+                      "%.2f" % mratio if mratio is not None else "-", sa, sb))
     w = [max(len(r[i]) for r in table) for i in range(len(hdr))]
     for i, r in enumerate(table):
         print("  ".join(c.ljust(w[j]) if j == 0 else c.rjust(w[j])
