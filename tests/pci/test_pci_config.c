@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_pci_config - the config region of a PCI device bound to vfio-pci.
+ *
+ * The fixture finds one of QEMU's emulated devices in the test VM (edu,
+ * a conventional PCI device with MSI; e1000e, a PCIe one with PM, MSI,
+ * MSI-X, PCIe and the AER and DSN extended capabilities), binds it to
+ * vfio-pci through driver_override, opens it through a type1 container and
+ * gives it back to its own driver (if it had one) in the teardown.
+ *
+ * The device's real config space, read through sysfs, is what the
+ * virtualised view is checked against: what must match, what must differ
+ * (virtualised registers) and what a write must not reach.
+ *
+ * Needs: vfio, vfio_iommu_type1, vfio-pci-core and vfio-pci loaded, and the
+ * VM's edu and e1000e devices (each variant skips without its device).
+ * runner-timeout: 300
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "vfio_util.h"
+
+#define PCI_DEVS	"/sys/bus/pci/devices"
+#define VFIO_PCI_DRV	"/sys/bus/pci/drivers/vfio-pci"
+
+FIXTURE(pcicfg) {
+	char bdf[32];
+	char orig_driver[64];	/* "" when it had none */
+	int bound;		/* we rebound it to vfio-pci */
+	struct vu_vfio v;
+	uint64_t cfg_off;	/* of the config region in the device fd */
+	uint64_t cfg_size;
+	int sysfs_cfg;		/* the device's real config space */
+};
+
+FIXTURE_VARIANT(pcicfg) {
+	unsigned int vendor, device;
+	int pcie;		/* has a PCIe capability and extended caps */
+};
+
+FIXTURE_VARIANT_ADD(pcicfg, edu) { .vendor = 0x1234, .device = 0x11e8 };
+FIXTURE_VARIANT_ADD(pcicfg, e1000e) { .vendor = 0x8086, .device = 0x10d3, .pcie = 1 };
+
+/* ---- finding and binding ------------------------------------------------ */
+
+static int find_device(unsigned int vendor, unsigned int device, char *bdf, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	long v, d;
+	DIR *dir;
+	int found = 0;
+
+	dir = opendir(PCI_DEVS);
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), PCI_DEVS "/%s/vendor", de->d_name);
+		if (vu_sysfs_read_long(path, &v) || v != (long)vendor)
+			continue;
+		snprintf(path, sizeof(path), PCI_DEVS "/%s/device", de->d_name);
+		if (vu_sysfs_read_long(path, &d) || d != (long)device)
+			continue;
+		snprintf(bdf, len, "%.31s", de->d_name);
+		found = 1;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Name of the driver bound to @bdf, "" if none. */
+static void driver_of(const char *bdf, char *buf, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	buf[0] = '\0';
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	snprintf(buf, len, "%.63s", slash ? slash + 1 : link);
+}
+
+static int unbind(const char *bdf)
+{
+	char path[PATH_MAX], drv[64];
+
+	driver_of(bdf, drv, sizeof(drv));
+	if (!drv[0])
+		return 0;
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver/unbind", bdf);
+	return vu_sysfs_write(path, bdf);
+}
+
+static int group_of(const char *bdf)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return -errno;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	return atoi(slash ? slash + 1 : link);
+}
+
+static int open_pci(struct vu_vfio *v, const char *bdf)
+{
+	int ret;
+
+	v->group_nr = group_of(bdf);
+	if (v->group_nr < 0)
+		return v->group_nr;
+	v->container = vu_container_open();
+	if (v->container < 0)
+		return v->container;
+	v->group = vu_group_open(v->group_nr);
+	if (v->group < 0)
+		return v->group;
+	ret = vu_group_set_container(v->group, v->container);
+	if (ret)
+		return ret;
+	ret = vu_set_iommu(v->container, VFIO_TYPE1v2_IOMMU);
+	if (ret)
+		return ret;
+	v->device = vu_group_get_device(v->group, bdf);
+	return v->device < 0 ? v->device : 0;
+}
+
+FIXTURE_SETUP(pcicfg)
+{
+	struct vfio_region_info info;
+	char path[PATH_MAX], drv[64];
+
+	self->v.container = self->v.group = self->v.device = -1;
+	self->sysfs_cfg = -1;
+	self->bound = 0;
+	self->orig_driver[0] = '\0';
+
+	if (!find_device(variant->vendor, variant->device, self->bdf, sizeof(self->bdf)))
+		SKIP("no %04x:%04x device in this VM", variant->vendor, variant->device);
+	if (!vu_path_exists(VFIO_PCI_DRV))
+		SKIP("vfio-pci is not loaded");
+
+	driver_of(self->bdf, self->orig_driver, sizeof(self->orig_driver));
+	if (strcmp(self->orig_driver, "vfio-pci")) {
+		snprintf(path, sizeof(path), PCI_DEVS "/%s/driver_override", self->bdf);
+		ASSERT_EQ(vu_sysfs_write(path, "vfio-pci"), 0);
+		self->bound = 1;
+		ASSERT_EQ(unbind(self->bdf), 0);
+		ASSERT_EQ(vu_sysfs_write("/sys/bus/pci/drivers_probe", self->bdf), 0);
+		driver_of(self->bdf, drv, sizeof(drv));
+		ASSERT_EQ(strcmp(drv, "vfio-pci"), 0) TH_LOG("%s bound to '%s'", self->bdf, drv);
+	}
+
+	ASSERT_EQ(open_pci(&self->v, self->bdf), 0) TH_LOG("opening %s", self->bdf);
+	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_CONFIG_REGION_INDEX, &info), 0);
+	self->cfg_off = info.offset;
+	self->cfg_size = info.size;
+
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/config", self->bdf);
+	self->sysfs_cfg = open(path, O_RDONLY);
+	ASSERT_GE(self->sysfs_cfg, 0);
+}
+
+FIXTURE_TEARDOWN(pcicfg)
+{
+	char path[PATH_MAX];
+
+	if (self->sysfs_cfg >= 0)
+		close(self->sysfs_cfg);
+	vu_vfio_close(&self->v);
+	if (!self->bound)
+		return;
+	unbind(self->bdf);
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver_override", self->bdf);
+	vu_sysfs_write(path, "\n");
+	if (self->orig_driver[0])
+		vu_sysfs_write("/sys/bus/pci/drivers_probe", self->bdf);
+}
+
+/* ---- config access ------------------------------------------------------ */
+
+static uint32_t le_val(const uint8_t *b, unsigned int n)
+{
+	uint32_t v = 0;
+
+	while (n--)
+		v = (v << 8) | b[n];
+	return v;
+}
+
+/*
+ * @n (1, 2 or 4) bytes at @off of a config space that starts @base bytes
+ * into @fd: the device fd's config region, or the sysfs config file.
+ */
+static uint32_t cfg_rd(int fd, uint64_t base, unsigned int off, unsigned int n)
+{
+	uint8_t b[4] = { 0 };
+
+	ASSERT_EQ(pread(fd, b, n, base + off), n) TH_LOG("reading %u bytes at %#x", n, off);
+	return le_val(b, n);
+}
+
+static void vwr_fd(int fd, uint64_t base, unsigned int off, unsigned int n, uint32_t val)
+{
+	uint8_t b[4];
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = val >> (8 * i);
+	ASSERT_EQ(pwrite(fd, b, n, base + off), n) TH_LOG("writing %u bytes at %#x", n, off);
+}
+
+/* the user's view, a write to it, and the device's own config space */
+#define RD(off, n)	cfg_rd(self->v.device, self->cfg_off, (off), (n))
+#define WR(off, n, val)	vwr_fd(self->v.device, self->cfg_off, (off), (n), (val))
+#define HW(off, n)	cfg_rd(self->sysfs_cfg, 0, (off), (n))
+
+/* Offsets of the capabilities in the virtual chain, by id; 0 if absent. */
+struct chain {
+	unsigned int pos[256];
+	unsigned int ids[64];
+	int n;
+};
+
+static void walk_caps(int fd, uint64_t base, struct chain *c)
+{
+	unsigned int pos, id, loops = 48;
+
+	memset(c, 0, sizeof(*c));
+	if (!(cfg_rd(fd, base, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return;
+	pos = cfg_rd(fd, base, PCI_CAPABILITY_LIST, 1);
+	while (pos && loops--) {
+		ASSERT_GE(pos, PCI_STD_HEADER_SIZEOF);
+		ASSERT_EQ(pos % 4, 0);
+		id = cfg_rd(fd, base, pos, 1);
+		c->ids[c->n++] = id;
+		c->pos[id] = pos;
+		pos = cfg_rd(fd, base, pos + PCI_CAP_LIST_NEXT, 1);
+	}
+	ASSERT_EQ(pos, 0) TH_LOG("capability chain loops");
+}
+
+/* The same for extended capabilities: pos[] indexed by id (ids < 256). */
+static void walk_ecaps(int fd, uint64_t base, struct chain *c)
+{
+	unsigned int pos = PCI_CFG_SPACE_SIZE, loops = 960;
+	uint32_t hdr;
+
+	memset(c, 0, sizeof(*c));
+	while (pos && loops--) {
+		hdr = cfg_rd(fd, base, pos, 4);
+		if (!hdr || hdr == ~0U)
+			break;
+		if (PCI_EXT_CAP_ID(hdr) && PCI_EXT_CAP_ID(hdr) < 256) {
+			c->ids[c->n++] = PCI_EXT_CAP_ID(hdr);
+			c->pos[PCI_EXT_CAP_ID(hdr)] = pos;
+		}
+		pos = PCI_EXT_CAP_NEXT(hdr);
+		ASSERT_TRUE(!pos || pos >= PCI_CFG_SPACE_SIZE);
+	}
+}
+
+#define VCHAIN(c)	walk_caps(self->v.device, self->cfg_off, (c))
+#define HCHAIN(c)	walk_caps(self->sysfs_cfg, 0, (c))
+#define VECHAIN(c)	walk_ecaps(self->v.device, self->cfg_off, (c))
+#define HECHAIN(c)	walk_ecaps(self->sysfs_cfg, 0, (c))
+
+/* Size and flags of a resource from sysfs "resource" (line @idx). */
+static uint64_t resource(const char *bdf, int idx, uint64_t *flags)
+{
+	char path[PATH_MAX], line[256];
+	unsigned long long start, end, fl;
+	uint64_t size = 0;
+	FILE *f;
+	int i = 0;
+
+	*flags = 0;
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/resource", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (i++ != idx)
+			continue;
+		if (sscanf(line, "%llx %llx %llx", &start, &end, &fl) == 3 && start) {
+			size = end - start + 1;
+			*flags = fl;
+		}
+		break;
+	}
+	fclose(f);
+	return size;
+}
+
+#define IORESOURCE_IO_FLAG	0x100
+#define IORESOURCE_MEM64_FLAG	0x00100000
+
+/* ---- tests ---------------------------------------------------------------- */
+
+TEST_F(pcicfg, region_info)
+{
+	struct vfio_region_info info;
+	struct stat st;
+
+	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_CONFIG_REGION_INDEX, &info), 0);
+	EXPECT_EQ(info.flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE),
+		  VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE);
+	ASSERT_EQ(fstat(self->sysfs_cfg, &st), 0);
+	EXPECT_EQ(info.size, st.st_size);
+	EXPECT_EQ(info.size, variant->pcie ? 4096 : 256);
+}
+
+TEST_F(pcicfg, ids_and_class)
+{
+	char path[PATH_MAX];
+	long cls;
+
+	EXPECT_EQ(RD(PCI_VENDOR_ID, 2), variant->vendor);
+	EXPECT_EQ(RD(PCI_DEVICE_ID, 2), variant->device);
+	EXPECT_EQ(RD(PCI_VENDOR_ID, 4), variant->vendor | variant->device << 16);
+	EXPECT_EQ(RD(PCI_REVISION_ID, 4), HW(PCI_REVISION_ID, 4));
+	EXPECT_EQ(RD(PCI_SUBSYSTEM_VENDOR_ID, 4), HW(PCI_SUBSYSTEM_VENDOR_ID, 4));
+	EXPECT_EQ(RD(PCI_HEADER_TYPE, 1) & 0x7f, PCI_HEADER_TYPE_NORMAL);
+
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/class", self->bdf);
+	ASSERT_EQ(vu_sysfs_read_long(path, &cls), 0);
+	EXPECT_EQ(RD(PCI_CLASS_REVISION, 4) >> 8, cls);
+}
+
+/* Registers that are read-only to the user stay as they were. */
+TEST_F(pcicfg, read_only_fields)
+{
+	uint32_t id = RD(PCI_VENDOR_ID, 4), cls = RD(PCI_CLASS_REVISION, 4);
+	uint32_t sub = RD(PCI_SUBSYSTEM_VENDOR_ID, 4), hdr = RD(PCI_HEADER_TYPE, 1);
+	uint32_t cap = RD(PCI_CAPABILITY_LIST, 1), pin = RD(PCI_INTERRUPT_PIN, 1);
+	uint32_t st = RD(PCI_STATUS, 2);
+
+	WR(PCI_VENDOR_ID, 4, 0);
+	WR(PCI_CLASS_REVISION, 4, 0xffffffff);
+	WR(PCI_SUBSYSTEM_VENDOR_ID, 4, 0);
+	WR(PCI_HEADER_TYPE, 1, 0x7f);
+	WR(PCI_CAPABILITY_LIST, 1, 0);
+	WR(PCI_INTERRUPT_PIN, 1, 4);
+	WR(PCI_STATUS, 2, (uint16_t)~st);
+
+	EXPECT_EQ(RD(PCI_VENDOR_ID, 4), id);
+	EXPECT_EQ(RD(PCI_CLASS_REVISION, 4), cls);
+	EXPECT_EQ(RD(PCI_SUBSYSTEM_VENDOR_ID, 4), sub);
+	EXPECT_EQ(RD(PCI_HEADER_TYPE, 1), hdr);
+	EXPECT_EQ(RD(PCI_CAPABILITY_LIST, 1), cap);
+	EXPECT_EQ(RD(PCI_INTERRUPT_PIN, 1), pin);
+	EXPECT_EQ(RD(PCI_STATUS, 2) & PCI_STATUS_CAP_LIST, st & PCI_STATUS_CAP_LIST);
+	EXPECT_EQ(HW(PCI_VENDOR_ID, 4), id);
+}
+
+/* Writing all-ones to a BAR reads back its size mask and type; never reaches the device. */
+TEST_F(pcicfg, bar_sizing)
+{
+	unsigned int i, off, sized = 0;
+	uint64_t size, flags;
+	uint32_t orig, hw, got, want;
+
+	for (i = 0; i < 6; i++) {
+		off = PCI_BASE_ADDRESS_0 + 4 * i;
+		size = resource(self->bdf, i, &flags);
+		orig = RD(off, 4);
+		hw = HW(off, 4);
+		WR(off, 4, 0xffffffff);
+		got = RD(off, 4);
+		if (!size) {
+			EXPECT_EQ(got, 0) TH_LOG("BAR%u is unassigned", i);
+		} else if (flags & IORESOURCE_IO_FLAG) {
+			want = (uint32_t)~(size - 1) | PCI_BASE_ADDRESS_SPACE_IO;
+			EXPECT_EQ(got, want) TH_LOG("I/O BAR%u of %#llx bytes", i,
+						    (unsigned long long)size);
+			sized++;
+		} else {
+			want = ((uint32_t)~(size - 1) & PCI_BASE_ADDRESS_MEM_MASK) |
+			       (orig & ~PCI_BASE_ADDRESS_MEM_MASK);
+			EXPECT_EQ(got, want) TH_LOG("BAR%u of %#llx bytes", i,
+						    (unsigned long long)size);
+			EXPECT_EQ(!!(got & PCI_BASE_ADDRESS_MEM_TYPE_64),
+				  !!(flags & IORESOURCE_MEM64_FLAG));
+			sized++;
+		}
+		EXPECT_EQ(HW(off, 4), hw) TH_LOG("BAR%u write reached the device", i);
+		WR(off, 4, orig);
+		EXPECT_EQ(RD(off, 4), orig);
+
+		if (size && !(flags & IORESOURCE_IO_FLAG) &&
+		    (orig & PCI_BASE_ADDRESS_MEM_TYPE_64) && i < 5) {
+			/* the upper half of a 64-bit BAR */
+			i++;
+			off += 4;
+			orig = RD(off, 4);
+			WR(off, 4, 0xffffffff);
+			EXPECT_EQ(RD(off, 4), (uint32_t)(~(size - 1) >> 32));
+			WR(off, 4, orig);
+			EXPECT_EQ(RD(off, 4), orig);
+		}
+	}
+	EXPECT_GT(sized, 0);
+}
+
+TEST_F(pcicfg, rom_sizing)
+{
+	uint64_t size, flags;
+	uint32_t orig = RD(PCI_ROM_ADDRESS, 4), hw = HW(PCI_ROM_ADDRESS, 4);
+
+	size = resource(self->bdf, 6, &flags);
+	WR(PCI_ROM_ADDRESS, 4, PCI_ROM_ADDRESS_MASK);
+	if (!size) {
+		EXPECT_EQ(RD(PCI_ROM_ADDRESS, 4), 0);
+	} else {
+		EXPECT_EQ(RD(PCI_ROM_ADDRESS, 4), (uint32_t)~(size - 1));
+		/* the enable bit is the user's, virtually */
+		WR(PCI_ROM_ADDRESS, 4, 0xffffffff);
+		EXPECT_EQ(RD(PCI_ROM_ADDRESS, 4),
+			  (uint32_t)~(size - 1) | PCI_ROM_ADDRESS_ENABLE);
+	}
+	EXPECT_EQ(HW(PCI_ROM_ADDRESS, 4), hw);
+	WR(PCI_ROM_ADDRESS, 4, orig);
+	EXPECT_EQ(RD(PCI_ROM_ADDRESS, 4), orig);
+}
+
+/* Memory decode goes to the device; INTx disable stays virtual. */
+TEST_F(pcicfg, command_register)
+{
+	uint16_t cmd = RD(PCI_COMMAND, 2);
+
+	EXPECT_TRUE(cmd & PCI_COMMAND_MEMORY);
+	EXPECT_EQ(cmd & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO),
+		  HW(PCI_COMMAND, 2) & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO));
+
+	WR(PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MEMORY);
+	EXPECT_FALSE(RD(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY);
+	EXPECT_FALSE(HW(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY);
+	WR(PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+	EXPECT_TRUE(RD(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY);
+	EXPECT_TRUE(HW(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY);
+
+	/* one byte at the upper half holds INTx disable */
+	WR(PCI_COMMAND + 1, 1, (cmd | PCI_COMMAND_INTX_DISABLE) >> 8);
+	EXPECT_TRUE(RD(PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE);
+	WR(PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	EXPECT_FALSE(RD(PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE);
+	WR(PCI_COMMAND, 2, cmd);
+	EXPECT_EQ(RD(PCI_COMMAND, 2), cmd);
+}
+
+TEST_F(pcicfg, interrupt_pin_and_line)
+{
+	struct vfio_irq_info irq;
+	uint32_t pin = RD(PCI_INTERRUPT_PIN, 1), line = RD(PCI_INTERRUPT_LINE, 1);
+	uint32_t hwline = HW(PCI_INTERRUPT_LINE, 1);
+
+	EXPECT_EQ(pin, HW(PCI_INTERRUPT_PIN, 1));
+	ASSERT_EQ(vu_irq_info(self->v.device, VFIO_PCI_INTX_IRQ_INDEX, &irq), 0);
+	EXPECT_EQ(irq.count, pin ? 1 : 0);
+
+	/* the line register is the user's scratch byte */
+	WR(PCI_INTERRUPT_LINE, 1, line ^ 0x5a);
+	EXPECT_EQ(RD(PCI_INTERRUPT_LINE, 1), line ^ 0x5a);
+	EXPECT_EQ(HW(PCI_INTERRUPT_LINE, 1), hwline);
+	WR(PCI_INTERRUPT_LINE, 1, line);
+}
+
+/* The virtual chain is the device's own: every capability here is known. */
+TEST_F(pcicfg, capability_chain)
+{
+	struct chain v, h;
+	int i;
+
+	VCHAIN(&v);
+	HCHAIN(&h);
+	ASSERT_EQ(v.n, h.n);
+	for (i = 0; i < v.n; i++)
+		EXPECT_EQ(v.ids[i], h.ids[i]) TH_LOG("capability %d", i);
+
+	EXPECT_NE(v.pos[PCI_CAP_ID_MSI], 0);
+	if (variant->pcie) {
+		EXPECT_NE(v.pos[PCI_CAP_ID_PM], 0);
+		EXPECT_NE(v.pos[PCI_CAP_ID_EXP], 0);
+		EXPECT_NE(v.pos[PCI_CAP_ID_MSIX], 0);
+	}
+}
+
+TEST_F(pcicfg, extended_capabilities)
+{
+	struct chain v, h;
+	int i;
+
+	if (!variant->pcie) {
+		EXPECT_EQ(self->cfg_size, PCI_CFG_SPACE_SIZE);
+		return;
+	}
+	VECHAIN(&v);
+	HECHAIN(&h);
+	ASSERT_EQ(v.n, h.n);
+	for (i = 0; i < v.n; i++)
+		EXPECT_EQ(v.ids[i], h.ids[i]) TH_LOG("extended capability %d", i);
+	ASSERT_NE(v.pos[PCI_EXT_CAP_ID_ERR], 0);
+	EXPECT_NE(v.pos[PCI_EXT_CAP_ID_DSN], 0);
+
+	/* the header is read-only; the serial number too */
+	WR(PCI_CFG_SPACE_SIZE, 4, 0);
+	EXPECT_EQ(RD(PCI_CFG_SPACE_SIZE, 4), HW(PCI_CFG_SPACE_SIZE, 4));
+	if (v.pos[PCI_EXT_CAP_ID_DSN]) {
+		uint32_t sn = RD(v.pos[PCI_EXT_CAP_ID_DSN] + 4, 4);
+
+		WR(v.pos[PCI_EXT_CAP_ID_DSN] + 4, 4, ~sn);
+		EXPECT_EQ(RD(v.pos[PCI_EXT_CAP_ID_DSN] + 4, 4), sn);
+	}
+}
+
+/*
+ * AER: status, masks and severities are written through to the device,
+ * whatever it lets change (QEMU 7.2's e1000e keeps its masks at 0); the
+ * header and the capability's read-only bits stay.
+ */
+TEST_F(pcicfg, aer_write_through)
+{
+	static const unsigned int regs[] = {
+		PCI_ERR_UNCOR_MASK, PCI_ERR_UNCOR_SEVER, PCI_ERR_COR_MASK,
+	};
+	struct chain v;
+	unsigned int aer, i;
+	uint32_t orig, hdr, cap;
+
+	if (!variant->pcie)
+		SKIP("no AER on this device");
+	VECHAIN(&v);
+	aer = v.pos[PCI_EXT_CAP_ID_ERR];
+	ASSERT_NE(aer, 0);
+
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		orig = RD(aer + regs[i], 4);
+		EXPECT_EQ(orig, HW(aer + regs[i], 4));
+		WR(aer + regs[i], 4, ~orig);
+		EXPECT_EQ(RD(aer + regs[i], 4), HW(aer + regs[i], 4));
+		WR(aer + regs[i], 4, orig);
+		EXPECT_EQ(HW(aer + regs[i], 4), orig);
+	}
+
+	hdr = RD(aer, 4);
+	cap = RD(aer + PCI_ERR_CAP, 4);
+	WR(aer, 4, ~hdr);
+	WR(aer + PCI_ERR_CAP, 4, ~cap & ~(PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE));
+	EXPECT_EQ(RD(aer, 4), hdr);
+	EXPECT_EQ(RD(aer + PCI_ERR_CAP, 4) & ~(PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE),
+		  cap & ~(PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE));
+	WR(aer + PCI_ERR_CAP, 4, cap);
+}
+
+/* MSI: the count matches GET_IRQ_INFO; address and data are virtual; enable is the kernel's. */
+TEST_F(pcicfg, msi_capability)
+{
+	struct vfio_irq_info irq;
+	struct chain v;
+	unsigned int msi, data;
+	uint16_t flags;
+	uint32_t addr, hwaddr;
+
+	VCHAIN(&v);
+	msi = v.pos[PCI_CAP_ID_MSI];
+	ASSERT_NE(msi, 0);
+	flags = RD(msi + PCI_MSI_FLAGS, 2);
+	EXPECT_EQ(flags, HW(msi + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE);
+
+	ASSERT_EQ(vu_irq_info(self->v.device, VFIO_PCI_MSI_IRQ_INDEX, &irq), 0);
+	EXPECT_EQ(irq.count, 1U << ((flags & PCI_MSI_FLAGS_QMASK) >> 1));
+
+	/* enable without SET_IRQS stays off; the capable count cannot change */
+	WR(msi + PCI_MSI_FLAGS, 2, flags | PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QMASK);
+	EXPECT_FALSE(RD(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+	EXPECT_EQ(RD(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_QMASK, flags & PCI_MSI_FLAGS_QMASK);
+	EXPECT_FALSE(HW(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+
+	addr = RD(msi + PCI_MSI_ADDRESS_LO, 4);
+	hwaddr = HW(msi + PCI_MSI_ADDRESS_LO, 4);
+	data = msi + ((flags & PCI_MSI_FLAGS_64BIT) ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32);
+	WR(msi + PCI_MSI_ADDRESS_LO, 4, 0xfee01000);
+	WR(data, 2, 0x4321);
+	EXPECT_EQ(RD(msi + PCI_MSI_ADDRESS_LO, 4), 0xfee01000);
+	EXPECT_EQ(RD(data, 2), 0x4321);
+	EXPECT_EQ(HW(msi + PCI_MSI_ADDRESS_LO, 4), hwaddr);
+	WR(msi + PCI_MSI_ADDRESS_LO, 4, addr);
+	WR(msi + PCI_MSI_FLAGS, 2, flags);
+}
+
+/* MSI-X: the table size matches GET_IRQ_INFO and the whole capability is read-only. */
+TEST_F(pcicfg, msix_capability)
+{
+	struct vfio_irq_info irq;
+	struct chain v;
+	unsigned int msix;
+	uint32_t flags, table, pba;
+
+	VCHAIN(&v);
+	msix = v.pos[PCI_CAP_ID_MSIX];
+	if (!msix) {
+		ASSERT_EQ(vu_irq_info(self->v.device, VFIO_PCI_MSIX_IRQ_INDEX, &irq), 0);
+		EXPECT_EQ(irq.count, 0);
+		return;
+	}
+	flags = RD(msix + PCI_MSIX_FLAGS, 2);
+	table = RD(msix + PCI_MSIX_TABLE, 4);
+	pba = RD(msix + PCI_MSIX_PBA, 4);
+	EXPECT_EQ(table, HW(msix + PCI_MSIX_TABLE, 4));
+	EXPECT_EQ(pba, HW(msix + PCI_MSIX_PBA, 4));
+
+	ASSERT_EQ(vu_irq_info(self->v.device, VFIO_PCI_MSIX_IRQ_INDEX, &irq), 0);
+	EXPECT_EQ(irq.count, (flags & PCI_MSIX_FLAGS_QSIZE) + 1);
+
+	WR(msix + PCI_MSIX_TABLE, 4, table ^ 0x1000);
+	WR(msix + PCI_MSIX_PBA, 4, pba ^ 0x1000);
+	WR(msix + PCI_MSIX_FLAGS, 2, flags | PCI_MSIX_FLAGS_ENABLE);
+	EXPECT_EQ(RD(msix + PCI_MSIX_TABLE, 4), table);
+	EXPECT_EQ(RD(msix + PCI_MSIX_PBA, 4), pba);
+	EXPECT_FALSE(RD(msix + PCI_MSIX_FLAGS, 2) & PCI_MSIX_FLAGS_ENABLE);
+}
+
+/* PM: PME is hidden; power state writes go through the kernel and come back. */
+TEST_F(pcicfg, power_management)
+{
+	struct chain v;
+	unsigned int pm;
+	uint16_t ctrl;
+
+	VCHAIN(&v);
+	pm = v.pos[PCI_CAP_ID_PM];
+	if (!pm)
+		SKIP("no PM capability");
+	EXPECT_EQ(RD(pm + PCI_PM_PMC, 2) & PCI_PM_CAP_PME_MASK, 0);
+	ctrl = RD(pm + PCI_PM_CTRL, 2);
+	EXPECT_EQ(ctrl & PCI_PM_CTRL_STATE_MASK, 0);
+	EXPECT_EQ(ctrl & (PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_PME_STATUS), 0);
+
+	WR(pm + PCI_PM_CTRL, 2, (ctrl & ~PCI_PM_CTRL_STATE_MASK) | 3);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK, 3);
+	WR(pm + PCI_PM_CTRL, 2, ctrl & ~PCI_PM_CTRL_STATE_MASK);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK, 0);
+	EXPECT_EQ(RD(PCI_VENDOR_ID, 2), variant->vendor);
+}
+
+/* PCIe device control: MPS is virtual, FLR reads 0 and resets the function. */
+TEST_F(pcicfg, pcie_device_control)
+{
+	struct chain v;
+	unsigned int exp;
+	uint16_t ctl, hwctl, mps;
+
+	if (!variant->pcie)
+		SKIP("not a PCIe device");
+	VCHAIN(&v);
+	exp = v.pos[PCI_CAP_ID_EXP];
+	ASSERT_NE(exp, 0);
+	ctl = RD(exp + PCI_EXP_DEVCTL, 2);
+	hwctl = HW(exp + PCI_EXP_DEVCTL, 2);
+	EXPECT_EQ(ctl, hwctl);
+
+	mps = (ctl & PCI_EXP_DEVCTL_PAYLOAD) ^ 0x20;	/* another payload size */
+	WR(exp + PCI_EXP_DEVCTL, 2, (ctl & ~PCI_EXP_DEVCTL_PAYLOAD) | mps);
+	EXPECT_EQ(RD(exp + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_PAYLOAD, mps);
+	EXPECT_EQ(HW(exp + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_PAYLOAD,
+		  hwctl & PCI_EXP_DEVCTL_PAYLOAD);
+	WR(exp + PCI_EXP_DEVCTL, 2, ctl);
+
+	if (HW(exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR) {
+		WR(exp + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);
+		EXPECT_FALSE(RD(exp + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_BCR_FLR);
+		EXPECT_EQ(RD(PCI_VENDOR_ID, 2), variant->vendor);
+	}
+}
+
+/* Any width at any offset gives the same bytes; pieces stay inside the region. */
+TEST_F(pcicfg, access_widths)
+{
+	uint8_t whole[64], piece[64], *all;
+	unsigned int off;
+
+	ASSERT_EQ(pread(self->v.device, whole, sizeof(whole), self->cfg_off), sizeof(whole));
+	for (off = 0; off < sizeof(whole); off++) {
+		if (off >= PCI_BASE_ADDRESS_0 && off < PCI_CARDBUS_CIS)
+			continue;	/* BARs are read fixed-up; compared below */
+		EXPECT_EQ(RD(off, 1), whole[off]) TH_LOG("byte %#x", off);
+		if (!(off % 2))
+			EXPECT_EQ(RD(off, 2), le_val(whole + off, 2));
+		if (!(off % 4))
+			EXPECT_EQ(RD(off, 4), le_val(whole + off, 4));
+	}
+	/* unaligned and odd-sized accesses are split, not refused */
+	ASSERT_EQ(pread(self->v.device, piece, 7, self->cfg_off + 1), 7);
+	EXPECT_EQ(memcmp(piece, whole + 1, 7), 0);
+	ASSERT_EQ(pread(self->v.device, piece, 3, self->cfg_off + PCI_BASE_ADDRESS_0 + 2), 3);
+	EXPECT_EQ(memcmp(piece, whole + PCI_BASE_ADDRESS_0 + 2, 3), 0);
+
+	/* the whole space in one read */
+	all = malloc(self->cfg_size);
+	ASSERT_TRUE(all != NULL);
+	EXPECT_EQ(pread(self->v.device, all, self->cfg_size, self->cfg_off),
+		  (ssize_t)self->cfg_size);
+	free(all);
+}
+
+TEST_F(pcicfg, out_of_range)
+{
+	uint8_t b[8];
+
+	EXPECT_ERRNO(pread(self->v.device, b, 1, self->cfg_off + self->cfg_size), EFAULT);
+	EXPECT_ERRNO(pread(self->v.device, b, 4, self->cfg_off + self->cfg_size - 2), EFAULT);
+	EXPECT_ERRNO(pwrite(self->v.device, b, 4, self->cfg_off + self->cfg_size), EFAULT);
+	EXPECT_ERRNO(pread(self->v.device, b, 8, self->cfg_off + self->cfg_size - 4), EFAULT);
+	EXPECT_EQ(pread(self->v.device, b, 4, self->cfg_off + self->cfg_size - 4), 4);
+}
+
+TEST_HARNESS_MAIN
