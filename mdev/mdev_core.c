@@ -63,6 +63,11 @@ static DEFINE_SPINLOCK(mdev_active_lock);
 /* /sys/class/mdev_bus/<parent>, which mdevctl looks for parents in. */
 static struct class_compat *mdev_bus_compat_class;
 
+/*
+ * On the parent only, as Linux 6.1 does: mdevctl's udev rule starts the
+ * parent's persistent devices on "registered".  The devices themselves get
+ * just the driver core's add, bind, unbind and remove.
+ */
 static void mdev_send_state(struct kobject *kobj, bool registered)
 {
 	char *state = registered ? "MDEV_STATE=registered" :
@@ -157,7 +162,6 @@ int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
 		goto err_del_device;
 
 	dev_dbg(&mdev->dev, "created, type %s\n", kobject_name(&type->kobj));
-	mdev_send_state(&mdev->dev.kobj, true);
 
 	/* The last touch: from now on a remover owns the device. */
 	spin_lock(&mdev_active_lock);
@@ -219,7 +223,6 @@ int mdev_device_remove(struct mdev_device *mdev)
 	spin_unlock(&mdev_active_lock);
 
 	dev_dbg(&mdev->dev, "removing\n");
-	mdev_send_state(&mdev->dev.kobj, false);
 	mdev_links_del(mdev);
 	device_del(&mdev->dev);
 	/* Gone from sysfs: the UUID may be created again. */

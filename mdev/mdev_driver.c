@@ -34,18 +34,9 @@ static int mdev_bus_match(struct device *dev, struct device_driver *drv)
 	return 0;
 }
 
-static int mdev_bus_uevent(kc_uevent_device_t *dev, struct kobj_uevent_env *env)
-{
-	struct mdev_device *mdev = to_mdev_device(dev);
-
-	return add_uevent_var(env, "MDEV_TYPE=%s",
-			      kobject_name(&mdev->type->kobj));
-}
-
 struct bus_type mdev_bus_type = {
 	.name		= "mdev",
 	.match		= mdev_bus_match,
-	.uevent		= mdev_bus_uevent,
 	.probe		= mdev_bus_probe,
 	.remove		= mdev_bus_remove,
 	.dev_groups	= mdev_device_groups,

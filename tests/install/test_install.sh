@@ -27,7 +27,9 @@ MODE=staged
 [ "${1:-}" = --system ] && MODE=system
 export KVER TOP TEST_TMP MODE
 
-exec unshare -m --propagation private bash -s <<'BODY'
+# The body runs in a private mount namespace, as bash -c: its stdin stays
+# the runner's /dev/null.
+body=$(cat <<'BODY'
 set -u
 n=0 failed=0 t0=$SECONDS
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -142,3 +144,5 @@ unload_all >/dev/null 2>&1
 echo "# total $((SECONDS - t0)) s"
 exit $failed
 BODY
+)
+exec unshare -m --propagation private bash -c "$body"
