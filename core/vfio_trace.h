@@ -19,8 +19,8 @@
 /*
  * The region index and offset use the encoding of vfio-pci and of every
  * mdev sample: the index in the bits from VFIO_TRACE_REGION_SHIFT up.
- * The core itself does not interpret offsets; a driver with another
- * layout still gets the raw file position in @pos.
+ * The core itself does not interpret offsets; for a driver with another
+ * layout the raw file position is in @pos.
  */
 #define VFIO_TRACE_REGION_SHIFT	40
 
@@ -67,6 +67,8 @@ TRACE_EVENT(vfio_region_access_error,
 	TP_STRUCT__entry(
 		__string(name, dev_name(device->dev))
 		__field(u64, pos)
+		__field(u32, region)
+		__field(u64, offset)
 		__field(size_t, count)
 		__field(bool, write)
 		__field(int, ret)
@@ -74,15 +76,16 @@ TRACE_EVENT(vfio_region_access_error,
 	TP_fast_assign(
 		__assign_str(name, dev_name(device->dev));
 		__entry->pos = pos;
+		__entry->region = (u64)pos >> VFIO_TRACE_REGION_SHIFT;
+		__entry->offset = pos & ((1ULL << VFIO_TRACE_REGION_SHIFT) - 1);
 		__entry->count = count;
 		__entry->write = write;
 		__entry->ret = ret;
 	),
-	TP_printk("device=%s %s region=%llu offset=0x%llx count=%zu ret=%d",
+	TP_printk("device=%s %s region=%u offset=0x%llx count=%zu ret=%d",
 		  __get_str(name), __entry->write ? "write" : "read",
-		  __entry->pos >> VFIO_TRACE_REGION_SHIFT,
-		  __entry->pos & ((1ULL << VFIO_TRACE_REGION_SHIFT) - 1),
-		  __entry->count, __entry->ret)
+		  __entry->region, __entry->offset, __entry->count,
+		  __entry->ret)
 );
 
 /* vfio_pin_pages() as the backend answered it: pages pinned or an errno. */

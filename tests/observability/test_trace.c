@@ -37,6 +37,10 @@ TEST(events_exist)
 		ASSERT_TRUE(fmt != NULL);
 		TH_LOG("%s", vfio_events[i]);
 		EXPECT_TRUE(strstr(fmt, "__data_loc char[] name;") != NULL);
+		if (!strcmp(vfio_events[i], "vfio_region_access_error")) {
+			EXPECT_TRUE(strstr(fmt, "u32 region;") != NULL);
+			EXPECT_TRUE(strstr(fmt, "u64 offset;") != NULL);
+		}
 		free(fmt);
 	}
 	for (i = 0; i < sizeof(mdev_events) / sizeof(mdev_events[0]); i++) {
