@@ -19,9 +19,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "harness.h"
@@ -604,6 +608,102 @@ TEST_F(pcicfg, msi_capability)
 	EXPECT_EQ(RD(data, 2), 0x4321);
 	EXPECT_EQ(HW(msi + PCI_MSI_ADDRESS_LO, 4), hwaddr);
 	WR(msi + PCI_MSI_ADDRESS_LO, 4, addr);
+	WR(msi + PCI_MSI_FLAGS, 2, flags);
+}
+
+/* ---- memory decode and the BARs ------------------------------------------ */
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, sig);
+}
+
+/* Read a mapped register; 1 when it faulted (SIGBUS) instead. */
+static int touch(volatile uint32_t *p, uint32_t *val)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int faulted = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1) == 0)
+		*val = *p;
+	else
+		faulted = 1;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
+/*
+ * With memory decode off in the virtual COMMAND register, BAR0 can be
+ * neither read through the device fd nor through a mapping (zapped when
+ * decode went off); turning decode back on restores both.
+ */
+TEST_F(pcicfg, memory_decode_gates_bar_access)
+{
+	struct vfio_region_info info;
+	uint16_t cmd = RD(PCI_COMMAND, 2);
+	volatile uint32_t *map;
+	uint32_t val, first;
+
+	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_BAR0_REGION_INDEX, &info), 0);
+	ASSERT_GT(info.size, 0);
+	ASSERT_EQ(pread(self->v.device, &first, 4, info.offset), 4);
+	if (variant->vendor == 0x1234)
+		EXPECT_EQ(first & 0xffff00ff, 0x010000ed);	/* edu's identification */
+
+	map = MAP_FAILED;
+	if (info.flags & VFIO_REGION_INFO_FLAG_MMAP)
+		map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->v.device, info.offset);
+	if (map != MAP_FAILED) {
+		EXPECT_EQ(touch(map, &val), 0);
+		EXPECT_EQ(val, first);
+	}
+
+	WR(PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MEMORY);
+	EXPECT_ERRNO(pread(self->v.device, &val, 4, info.offset), EIO);
+	if (map != MAP_FAILED)
+		EXPECT_EQ(touch(map, &val), 1) TH_LOG("mapping still live with decode off");
+
+	WR(PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+	EXPECT_EQ(pread(self->v.device, &val, 4, info.offset), 4);
+	EXPECT_EQ(val, first);
+	if (map != MAP_FAILED) {
+		EXPECT_EQ(touch(map, &val), 0);
+		EXPECT_EQ(val, first);
+		munmap((void *)map, 4096);
+	}
+	WR(PCI_COMMAND, 2, cmd);
+}
+
+/* The MSI enable bit sticks only while the host has MSI on for the user. */
+TEST_F(pcicfg, msi_enable_follows_set_irqs)
+{
+	struct chain v;
+	unsigned int msi;
+	uint16_t flags;
+	int efd;
+
+	VCHAIN(&v);
+	msi = v.pos[PCI_CAP_ID_MSI];
+	ASSERT_NE(msi, 0);
+	flags = RD(msi + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE;
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(vu_irq_set_eventfd(self->v.device, VFIO_PCI_MSI_IRQ_INDEX, efd), 0);
+	EXPECT_TRUE(HW(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+
+	WR(msi + PCI_MSI_FLAGS, 2, flags | PCI_MSI_FLAGS_ENABLE);
+	EXPECT_TRUE(RD(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+	EXPECT_TRUE(HW(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+
+	EXPECT_EQ(vu_irq_disable(self->v.device, VFIO_PCI_MSI_IRQ_INDEX), 0);
+	close(efd);
+	EXPECT_FALSE(HW(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+	WR(msi + PCI_MSI_FLAGS, 2, flags | PCI_MSI_FLAGS_ENABLE);
+	EXPECT_FALSE(RD(msi + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
 	WR(msi + PCI_MSI_FLAGS, 2, flags);
 }
 
