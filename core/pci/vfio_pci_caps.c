@@ -321,7 +321,7 @@ struct perm_bits *vfio_cap_perm(struct vfio_pci_core_device *vdev,
 		return &ro_perm;
 	if (pos < PCI_CFG_SPACE_SIZE) {
 		if (id == PCI_CAP_ID_MSI)
-			return vdev->msi_perm;
+			return vdev->msi_perm ?: &ro_perm;
 		return id <= PCI_CAP_ID_MAX ? &cap_perms[id] : &ro_perm;
 	}
 	if (id == PCI_EXT_CAP_ID_VNDR || id == PCI_EXT_CAP_ID_DVSEC)
