@@ -183,7 +183,7 @@ struct file *vfio_device_open_file(struct vfio_device *device)
 
 	if (device->group->type == VFIO_NO_IOMMU)
 		dev_warn(device->dev,
-			 "vfio-noiommu device opened by user (%s:%d)\n",
+			 "unsafe noiommu device handed to %s[%d]\n",
 			 current->comm, task_pid_nr(current));
 	trace_vfio_device_open(device, READ_ONCE(device->open_count), 0);
 	return filep;

@@ -120,7 +120,7 @@ struct vfio_group *vfio_group_find_or_alloc(struct device *dev)
 		group = vfio_group_alloc_own(dev, VFIO_NO_IOMMU);
 		if (!IS_ERR(group)) {
 			add_taint(TAINT_USER, LOCKDEP_STILL_OK);
-			dev_warn(dev, "Adding kernel taint for vfio-noiommu group on device\n");
+			dev_warn(dev, "no IOMMU isolation: unsafe noiommu group, kernel tainted\n");
 		}
 		return group;
 	}

@@ -16,7 +16,7 @@
 bool vfio_noiommu __read_mostly;
 module_param_named(enable_unsafe_noiommu_mode, vfio_noiommu, bool, 0644);
 MODULE_PARM_DESC(enable_unsafe_noiommu_mode,
-		 "Enable UNSAFE, no-IOMMU mode.  This mode provides no device isolation, no DMA translation, no host kernel protection, cannot be used for device assignment to virtual machines, requires RAWIO permissions, and will taint the kernel.  If you do not know what this is for, step away. (default: false)");
+		 "Give devices without an IOMMU a VFIO group anyway (noiommu-N). UNSAFE: the device can DMA anywhere in memory, so this is for CAP_SYS_RAWIO users only, never for VM assignment, and it taints the kernel (default: off)");
 
 static void *vfio_noiommu_open(unsigned long arg)
 {
