@@ -22,6 +22,7 @@
  * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC and
  * CONFIG_FAULT_INJECTION_DEBUG_FS (the debug kernel of make check-debug);
  * skips without them.  Prints how many faults each sweep injected.
+ * FAILNTH_MAX (default 4000) bounds N.
  *
  * runner-timeout: 1800
  */
@@ -37,7 +38,8 @@
 #include "../core/testparent.h"
 #include "../display/display.h"
 
-#define MAX_N		4000	/* more sites than any call here passes */
+/* more sites than any call here passes; FAILNTH_MAX= overrides */
+#define MAX_N		max_n()
 #define DBG		"/sys/kernel/debug"
 #define PG		4096ULL
 #define IOVA		0x100000ULL
@@ -59,6 +61,13 @@ static const char *const knobs[][2] = {
 	{ DBG "/fail_page_alloc/verbose", "0" },
 };
 #define NKNOBS	(sizeof(knobs) / sizeof(knobs[0]))
+
+static int max_n(void)
+{
+	const char *s = getenv("FAILNTH_MAX");
+
+	return s && atoi(s) > 0 ? atoi(s) : 4000;
+}
 
 static char saved[NKNOBS][32];
 static int nth_fd = -1;

@@ -12,9 +12,9 @@
  * - parent_unload: with devices created and a group fd open, rmmod of
  *   the parent's module is refused while a device fd is open, then works
  *   once it is closed, takes the devices with it, and the module loads
- *   again (STRESS_ITERS / 2 + 1 rounds).
+ *   again (STRESS_ITERS / 4 + 1 rounds).
  *
- * STRESS_ITERS (default 4) scales both; the debug tier sets it higher.
+ * STRESS_ITERS (default 8) scales both; the debug tier sets it higher.
  *
  * runner-timeout: 1800
  */
@@ -64,7 +64,7 @@ static int iters(void)
 {
 	const char *s = getenv("STRESS_ITERS");
 
-	return s && atoi(s) > 0 ? atoi(s) : 4;
+	return s && atoi(s) > 0 ? atoi(s) : 8;
 }
 
 FIXTURE_SETUP(stress)
@@ -276,7 +276,7 @@ TEST_F(stress, parent_unload)
 {
 	char ko[1024], a[VU_UUID_LEN + 1], b[VU_UUID_LEN + 1];
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
-	int round, rounds = iters() / 2 + 1, nr, g, dev;
+	int round, rounds = iters() / 4 + 1, nr, g, dev;
 	struct vu_vfio v;
 
 	snprintf(ko, sizeof(ko), "%s/%s", top, variant->module);
