@@ -87,10 +87,12 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 }
 
 /*
- * No static ID table: devices come by driver_override, new_id or ids=.
- * The empty table still lets new_id work.
+ * Every device, but only for driver_override (override_only): nothing
+ * binds by itself.  new_id and ids= add dynamic IDs; new_id accepts them
+ * only for a driver whose table has an entry.
  */
 static const struct pci_device_id vfio_pci_table[] = {
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
 	{}
 };
 MODULE_DEVICE_TABLE(pci, vfio_pci_table);

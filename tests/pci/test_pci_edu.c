@@ -539,4 +539,65 @@ TEST_F(edu, unbind_while_open)
 	close(efd);
 }
 
+/*
+ * pci-testdev: a memory BAR and an I/O port BAR.  I/O BARs are read and
+ * written through the device fd only, never mapped.
+ */
+FIXTURE(testdev) {
+	struct pu_dev dev;
+	struct vu_vfio v;
+};
+
+FIXTURE_SETUP(testdev)
+{
+	memset(&self->dev, 0, sizeof(self->dev));
+	self->v.container = self->v.group = self->v.device = -1;
+	if (!pu_module_loaded("vfio_pci"))
+		SKIP("vfio-pci is not loaded");
+	if (pu_find(PU_TESTDEV, self->dev.bdf, sizeof(self->dev.bdf)))
+		SKIP("no pci-testdev in this VM (tests/vm/vm.sh adds one)");
+	ASSERT_EQ(pu_bind(&self->dev), 0);
+	ASSERT_EQ(pu_open(&self->v, self->dev.bdf), 0);
+}
+
+FIXTURE_TEARDOWN(testdev)
+{
+	vu_vfio_close(&self->v);
+	pu_unbind(&self->dev);
+}
+
+TEST_F(testdev, io_bar)
+{
+	struct vfio_region_info ri;
+	unsigned int i, io = 0, mem = 0;
+	uint8_t a[16], b[16];
+
+	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
+		ASSERT_EQ(vu_region_info(self->v.device, i, &ri), 0);
+		if (!ri.size)
+			continue;
+		TH_LOG("BAR%u: size 0x%llx flags 0x%x", i, (unsigned long long)ri.size, ri.flags);
+		if (ri.flags & VFIO_REGION_INFO_FLAG_MMAP) {
+			mem++;
+			continue;
+		}
+		/* The I/O BAR: readable and writable, not mappable. */
+		EXPECT_EQ(ri.flags, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE);
+		EXPECT_EQ(mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->v.device, PU_OFF(i)),
+			  MAP_FAILED);
+		/* Port reads of 1, 2 and 4 bytes; past the end is refused. */
+		ASSERT_EQ(pu_rd(self->v.device, i, 0, a, sizeof(a)), 0);
+		ASSERT_EQ(pu_rd(self->v.device, i, 1, b, 1), 0);
+		EXPECT_EQ(b[0], a[1]);
+		ASSERT_EQ(pu_rd(self->v.device, i, 2, b, 2), 0);
+		EXPECT_EQ(memcmp(b, a + 2, 2), 0);
+		TH_LOG("I/O BAR header: %02x %02x %02x %02x %02x %02x %02x %02x",
+		       a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+		EXPECT_EQ(pu_rd(self->v.device, i, ri.size, b, 1), -EINVAL);
+		io++;
+	}
+	EXPECT_EQ(io, 1);
+	EXPECT_EQ(mem, 1);
+}
+
 TEST_HARNESS_MAIN

@@ -20,6 +20,8 @@
 #define E1000_IMS	0x00d0
 #define E1000_IMC	0x00d8
 #define E1000_IVAR	0x00e4
+#define E1000_ITR	0x00c4
+#define E1000_EITR(n)	(0x00e8 + 4 * (n))
 #define E1000_ICR_LSC	(1u << 2)
 #define E1000_ICR_OTHER	(1u << 24)
 
@@ -169,18 +171,44 @@ TEST_F(nic, msix)
 		 * A real interrupt: route the "other" cause to vector 1 and
 		 * set a link status change by software.
 		 */
+		/*
+		 * No interrupt throttling: QEMU's e1000e asserts if its
+		 * throttling timer fires after MSI-X was turned off.
+		 */
+		ASSERT_EQ(pu_wr32(fd, PU_BAR0, E1000_ITR, 0), 0);
+		for (i = 0; i < 5; i++)
+			ASSERT_EQ(pu_wr32(fd, PU_BAR0, E1000_EITR(i), 0), 0);
 		ASSERT_EQ(pu_wr32(fd, PU_BAR0, E1000_IVAR, (0x8u | 1) << 16), 0);
 		ASSERT_EQ(pu_wr32(fd, PU_BAR0, E1000_IMS, E1000_ICR_LSC | E1000_ICR_OTHER), 0);
 		ASSERT_EQ(pu_wr32(fd, PU_BAR0, E1000_ICS, E1000_ICR_LSC), 0);
 		EXPECT_GE(vu_eventfd_wait(efd[1], 3000), 1);
 		pu_wr32(fd, PU_BAR0, E1000_IMC, ~0u);
 		(void)pu_rd32(fd, PU_BAR0, E1000_ICR);
+		usleep(100000);
 	}
 
 	ASSERT_EQ(vu_irq_disable(fd, VFIO_PCI_MSIX_IRQ_INDEX), 0);
 	ASSERT_EQ(pu_cmd_update(fd, 0, PCI_COMMAND_MASTER), 0);
 	for (i = 0; i < n; i++)
 		close(efd[i]);
+}
+
+/* e1000e carries iPXE in its expansion ROM: read-only, starts 55 aa. */
+TEST_F(nic, rom)
+{
+	struct vfio_region_info ri;
+	uint8_t sig[2] = { 0, 0 };
+
+	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_ROM_REGION_INDEX, &ri), 0);
+	if (!ri.size)
+		SKIP("%s has no ROM", variant->name);
+	EXPECT_EQ(ri.flags, VFIO_REGION_INFO_FLAG_READ);
+	ASSERT_EQ(pu_rd(self->v.device, VFIO_PCI_ROM_REGION_INDEX, 0, sig, 2), 0);
+	EXPECT_EQ(sig[0], 0x55);
+	EXPECT_EQ(sig[1], 0xaa);
+	EXPECT_EQ(pu_wr(self->v.device, VFIO_PCI_ROM_REGION_INDEX, 0, sig, 2), -EINVAL);
+	EXPECT_EQ(mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->v.device,
+		       PU_OFF(VFIO_PCI_ROM_REGION_INDEX)), MAP_FAILED);
 }
 
 TEST_F(nic, reset)
