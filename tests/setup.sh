@@ -16,6 +16,7 @@ PACKAGES="
 	mdevctl python3
 	libdrm-dev edid-decode
 	python3-sphinx python3-sphinx-rtd-theme
+	dkms libvirt-daemon libvirt-clients
 "
 
 install() {
