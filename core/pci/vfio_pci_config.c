@@ -781,8 +781,17 @@ int vfio_config_init(struct vfio_pci_core_device *vdev)
 	/* VFs have no memory enable bit; show it on, like their PF's */
 	if (pdev->no_command_memory)
 		vdev->vconfig[PCI_COMMAND] |= PCI_COMMAND_MEMORY;
+	/*
+	 * INTx disable is emulated, and the real bit is the host's tool for
+	 * masking: whatever the host left there, the user starts with INTx
+	 * not disabled (and read-modify-write of COMMAND does not mask it).
+	 */
 	if (vdev->nointx)
 		vdev->vconfig[PCI_INTERRUPT_PIN] = 0;
+	else if (!vdev->virq_disabled)
+		vconfig_put(vdev, PCI_COMMAND, 2,
+			    vconfig_get(vdev, PCI_COMMAND, 2) &
+			    ~PCI_COMMAND_INTX_DISABLE);
 
 	vdev->extended_caps = false;
 	if (pdev->cfg_size > PCI_CFG_SPACE_SIZE &&
