@@ -498,6 +498,41 @@ TEST_F(pcicfg, interrupt_pin_and_line)
 	WR(PCI_INTERRUPT_LINE, 1, line);
 }
 
+/*
+ * INTx disable is emulated: it starts clear whatever the host did with the
+ * real bit, and setting it holds back edu's interrupt until it is cleared
+ * again, when the still-asserted line is delivered.
+ */
+TEST_F(pcicfg, intx_disable_masks_intx)
+{
+	struct vfio_region_info bar0;
+	uint16_t cmd = RD(PCI_COMMAND, 2);
+	uint32_t one = 1;
+	int efd;
+
+	if (RD(PCI_INTERRUPT_PIN, 1))
+		EXPECT_FALSE(cmd & PCI_COMMAND_INTX_DISABLE);
+	if (variant->vendor != 0x1234)
+		SKIP("needs edu's interrupt raise register");
+	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_BAR0_REGION_INDEX, &bar0), 0);
+
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(vu_irq_set_eventfd(self->v.device, VFIO_PCI_INTX_IRQ_INDEX, efd), 0);
+
+	WR(PCI_COMMAND, 2, cmd | PCI_COMMAND_INTX_DISABLE);
+	ASSERT_EQ(pwrite(self->v.device, &one, 4, bar0.offset + 0x60), 4);	/* raise */
+	EXPECT_EQ(vu_eventfd_wait(efd, 200), 0) TH_LOG("INTx got through INTx disable");
+
+	WR(PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	EXPECT_GT(vu_eventfd_wait(efd, 2000), 0) TH_LOG("pending INTx not delivered on enable");
+
+	ASSERT_EQ(pwrite(self->v.device, &one, 4, bar0.offset + 0x64), 4);	/* ack */
+	EXPECT_EQ(vu_irq_disable(self->v.device, VFIO_PCI_INTX_IRQ_INDEX), 0);
+	close(efd);
+	WR(PCI_COMMAND, 2, cmd);
+}
+
 /* The virtual chain is the device's own: every capability here is known. */
 TEST_F(pcicfg, capability_chain)
 {
