@@ -166,7 +166,7 @@ define run_depmod
 	fi
 endef
 
-.PHONY: install uninstall deb dkms-deb dkms-check
+.PHONY: install uninstall deb dkms-deb dkms-check check-install
 
 install: check-kdir
 	@test -n "$(KVER)" || { echo "install: cannot tell the kernel release of $(KDIR)" >&2; exit 1; }
@@ -268,3 +268,9 @@ check-arm64:
 # but with every dkms tree redirected into build/dkms; loads nothing.
 dkms-check: dkms-deb
 	@$(TOP)/tests/install/dkms_host.sh
+
+# tests/install/test_install.sh against the real /lib/modules (an overlayfs
+# in the VM) with a depmod over every module of the kernel: minutes under
+# TCG, so not part of make check, which stages into a small tree instead.
+check-install:
+	@TEST_TIMEOUT=1500 $(TOP)/tests/vm/run --live --timeout 1800 --exec tests/install/install_system.sh
