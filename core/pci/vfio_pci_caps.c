@@ -54,7 +54,8 @@ static int vfio_pm_write(struct vfio_pci_core_device *vdev,
 
 static const struct vfio_cfg_reg pm_regs[] = {
 	{ PCI_PM_PMC,	2, PCI_PM_CAP_PME_MASK, 0 },
-	{ PCI_PM_CTRL,	4, VFIO_PM_CTRL_PME, ~(VFIO_PM_CTRL_PME | PCI_PM_CTRL_STATE_MASK) },
+	{ PCI_PM_CTRL,	4, VFIO_PM_CTRL_PME,
+			   ~(VFIO_PM_CTRL_PME | PCI_PM_CTRL_STATE_MASK) },
 };
 
 /* ---- vital product data ---------------------------------------------- */
@@ -428,7 +429,7 @@ static int vfio_cap_len(struct vfio_pci_core_device *vdev, u8 id, u8 pos)
 	return ret ? pcibios_err_to_errno(ret) : 0;
 }
 
-/* Virtual channel: the base, one resource per VC, and the tables it points at. */
+/* Virtual channel: the base, one resource per VC, and the tables they use. */
 static int vfio_vc_cap_len(struct pci_dev *pdev, u16 pos)
 {
 	u32 cap1, cap2, res;

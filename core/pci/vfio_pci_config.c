@@ -388,7 +388,7 @@ static struct perm_bits *vfio_cfg_perm(struct vfio_pci_core_device *vdev,
 	return vfio_cap_perm(vdev, pos, id);
 }
 
-/* First byte of the capability that owns @pos; capabilities are dword aligned. */
+/* First byte of the capability owning @pos (capabilities are dword aligned). */
 static unsigned int vfio_cfg_cap_start(struct vfio_pci_core_device *vdev,
 				       unsigned int pos)
 {
