@@ -148,15 +148,16 @@ bench: setup
 # where that root holds the kernel's own modules.  install does not build,
 # so it works from a read-only checkout; the test-only modules of
 # tests/kmod are left out.  A manifest beside the modules lets uninstall
-# remove exactly what install put there, even after make clean.
+# remove exactly what install put there, even after make clean.  Lazy
+# variables (=): a plain make never runs the awk and sed below.
 
 KVER             ?= $(shell awk -F'"' '/UTS_RELEASE/ { print $$2 }' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 INSTALL_MOD_PATH ?= $(DESTDIR)
 INSTALL_MOD_DIR  ?= updates/mdevfw
 DEPMOD           ?= /sbin/depmod
-MODDIR           := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
-MANIFEST         := $(MODDIR)/$(INSTALL_MOD_DIR)/mdevfw.manifest
-PKG_VERSION      := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+MODDIR            = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
+MANIFEST          = $(MODDIR)/$(INSTALL_MOD_DIR)/mdevfw.manifest
+PKG_VERSION       = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 
 define run_depmod
 	@if [ -e $(MODDIR)/modules.builtin ]; then \
@@ -217,7 +218,7 @@ deb: check-kdir
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_DIR)/modules \
 	  $(DEB_DIR)/mdevfw-modules-$(KVER)_$(PKG_VERSION)_amd64.deb
 
-DKMS_SRC := usr/src/mdevfw-$(PKG_VERSION)
+DKMS_SRC = usr/src/mdevfw-$(PKG_VERSION)
 
 dkms-deb:
 	@rm -rf $(DEB_DIR)/dkms && mkdir -p $(DEB_DIR)/dkms/DEBIAN $(DEB_DIR)/dkms/$(DKMS_SRC) \
