@@ -63,6 +63,26 @@ vm_build_initramfs() {
 
 VM_APPEND="console=ttyS0 rdinit=/init panic=-1 quiet loglevel=4 log_buf_len=8M mitigations=off rcupdate.rcu_cpu_stall_timeout=60"
 
+# A VT-d IOMMU with interrupt remapping (iommu=pt keeps the virtio devices
+# in an identity domain, so 9p stays fast) and QEMU's emulated PCI devices
+# for the vfio-pci tests (tests/pci/): edu, pci-testdev, e1000e, and an
+# nvme behind a root port (a slot to hot reset; x-speed=5 because the
+# kernel's link-training wait after a bus reset times out on QEMU's default
+# 16 GT/s port).  No guest driver binds them: the guest has no udev.
+# (kernel-irqchip=split: intremap needs it under KVM.)  VM_PCI=0 leaves
+# all of it out.
+VM_PCI_DEVICES=()
+if [ "${VM_PCI:-1}" != 0 ]; then
+	VM_APPEND="$VM_APPEND intel_iommu=on iommu=pt"
+	VM_PCI_DEVICES=(-machine kernel-irqchip=split
+		-device intel-iommu,intremap=on,caching-mode=on
+		-device edu -device pci-testdev
+		-netdev user,id=n0,restrict=on -device e1000e,netdev=n0
+		-blockdev null-co,node-name=nvm0,size=67108864
+		-device pcie-root-port,id=rp0,chassis=1,x-speed=5
+		-device nvme,drive=nvm0,serial=mdevfw0,bus=rp0)
+fi
+
 # qemu command line without accelerator: vm_qemu_cmd SHARE SERIAL_LOG GUEST_SCRIPT
 # The checkout is shared once more on its own: the guest puts tmpfs over
 # /tmp, /root, ..., where a CI clone may well live.
@@ -72,6 +92,7 @@ vm_qemu_cmd() {
 	local share=$1 log=$2 script=$3
 	VM_CMD=(qemu-system-x86_64 -machine q35 -smp 2 -m "${VM_MEM:-3G}" -cpu max
 		-nographic -monitor none -serial "file:$log" -no-reboot -nic none
+		"${VM_PCI_DEVICES[@]}"
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD"
 		-fsdev "local,id=root,path=/,readonly=on,security_model=none,multidevs=remap"
 		-device virtio-9p-pci,fsdev=root,mount_tag=root
