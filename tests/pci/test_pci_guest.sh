@@ -69,7 +69,9 @@ root=$dir/root
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
 cp "$TOP/tests/pci/l2-init-pci" "$root/init"
-cp "/lib/modules/$(uname -r)/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko" "$root/lib/modules/"
+# The L2 kernel's own module (the L1 kernel may be a debug build).
+kver=$(basename "$(l2_kernel)")
+cp "/lib/modules/${kver#vmlinuz-}/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko" "$root/lib/modules/"
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$dir/initrd.gz"
 
 qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nodefaults -no-reboot \
