@@ -195,7 +195,7 @@ static void world_get(struct world *w)
 		}							\
 		EXPECT_LE(n, MAX_N);					\
 		faults_total += injected;				\
-		TH_LOG("%s: %d faults injected (%d absorbed), errnos:%s", \
+		TH_LOG("%s: %d faults injected, %d calls still succeeded; errnos:%s", \
 		       name, injected, oks, errs_);			\
 	} while (0)
 
@@ -255,13 +255,14 @@ static void open_device(struct th_self_nth *self, const struct th_vdata_nth *var
 {
 	ASSERT_EQ(vu_mdev_create(variant->parent, variant->type, self->uuid), 0);
 	ASSERT_EQ(vu_vfio_open(&self->v, self->uuid), 0);
+	world_get(&self->w);
 }
 
 TEST_F(nth, mdev_create)
 {
 	char path[512];
 	long avail = vu_mdev_available(variant->parent, variant->type);
-	int fd = -1;
+	int fd = -1, lost = 0;
 
 	vu_type_path(path, sizeof(path), variant->parent, variant->type);
 	strcat(path, "/create");
@@ -275,12 +276,28 @@ TEST_F(nth, mdev_create)
 		 EXPECT_FALSE(vu_mdev_exists(self->uuid)) TH_LOG("N=%d", n);
 		 EXPECT_WORLD(self->w, n);
 		 EXPECT_EQ(vu_mdev_available(variant->parent, variant->type), avail); }),
-	      ({ close(fd);
-		 /* made despite the fault: it must be whole */
-		 ASSERT_EQ(vu_vfio_open(&self->v, self->uuid), 0) TH_LOG("N=%d", n);
-		 vu_vfio_close(&self->v);
+	      ({ int nr_ = vu_mdev_group(self->uuid);
+		 char node_[64];
+
+		 close(fd);
+		 /* made despite the fault: it must be whole ... */
+		 ASSERT_GE(nr_, 0) TH_LOG("N=%d: no iommu_group", n);
+		 snprintf(node_, sizeof(node_), "/dev/vfio/%d", nr_);
+		 /*
+		  * ... except that device_add() goes on when devtmpfs
+		  * could not allocate the node's name: then there is
+		  * no /dev/vfio/N (in-tree vfio does the same).
+		  */
+		 if (!vu_path_exists(node_) && !lost++)
+			 TH_LOG("N=%d: created without %s (devtmpfs)", n, node_);
+		 if (vu_path_exists(node_)) {
+			 ASSERT_EQ(vu_vfio_open(&self->v, self->uuid), 0) TH_LOG("N=%d", n);
+			 vu_vfio_close(&self->v);
+		 }
 		 ASSERT_EQ(vu_mdev_remove(self->uuid), 0); }));
 	self->uuid[0] = '\0';
+	if (lost)
+		TH_LOG("%d creates made no /dev/vfio node", lost);
 	EXPECT_EQ(vu_mdev_available(variant->parent, variant->type), avail);
 }
 
@@ -326,7 +343,7 @@ TEST_F(nth, attach_and_device_fd)
 	      ioctl(self->v.container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU),
 	      ({ EXPECT_WORLD(self->w, n);
 		 /* still attached, still without an IOMMU */
-		 EXPECT_ERRNO(vu_group_get_device(self->v.group, self->uuid), EINVAL); }),
+		 EXPECT_EQ(vu_group_get_device(self->v.group, self->uuid), -EINVAL); }),
 	      ({ if (left == 0) {
 		      /* set despite the fault: start again from scratch */
 		      ASSERT_EQ(ioctl(self->v.group, VFIO_GROUP_UNSET_CONTAINER), 0);
@@ -431,7 +448,7 @@ TEST_F(nth, pin_pages)
 		 } else {
 			EXPECT_EQ(st.result, 8);
 			EXPECT_EQ(st.pinned_pages, 8) TH_LOG("N=%d", n);
-			EXPECT_EQ(tp_unpin(self->v.device, IOVA, 8), 8);
+			EXPECT_EQ(tp_unpin(self->v.device, IOVA, 8), 0);
 			EXPECT_EQ(vu_proc_status_kb("VmLck"), vmlck);
 		 } }));
 	EXPECT_EQ(pinned(self->v.device), 0);
