@@ -46,6 +46,7 @@
 static int reps = REPS;
 static double scale = 1;	/* iteration multiplier, BENCH_SCALE (may be < 1) */
 static double fill_limit_ns = 900e9;	/* BENCH_FILL_LIMIT */
+static const char *only;	/* BENCH_ONLY: run bench() figures with this prefix */
 
 static double now_ns(void)
 {
@@ -93,6 +94,8 @@ static void bench(const char *name, int iters, int (*op)(void *), void *arg)
 	double s[MAX_REPS];
 	int r, i, ret;
 
+	if (only && strncmp(name, only, strlen(only)))
+		return;
 	iters = iters * scale;
 	if (iters < 1)
 		iters = 1;
@@ -813,6 +816,12 @@ int main(int argc, char **argv)
 		mem_devices = atoi(e);
 	if ((e = getenv("BENCH_FILL_LIMIT")) && atoi(e) > 0)
 		fill_limit_ns = atoi(e) * 1e9;
+	/* For tracing one figure (trace.sh): the others are skipped. */
+	only = getenv("BENCH_ONLY");
+	if (only) {
+		dma_max_mb = 0;
+		mem_devices = 0;
+	}
 
 	/* Null baseline: the cheapest read(2) there is. */
 	zero = open("/dev/zero", O_RDONLY);
@@ -832,7 +841,8 @@ int main(int argc, char **argv)
 	/* The group may be open only once: measure its setup before keeping it. */
 	if (nr >= 0) {
 		bench("group_open_set_container_set_iommu", 200, op_group_setup, &nr);
-		bench_group_setup_split(nr);
+		if (!only)
+			bench_group_setup_split(nr);
 	} else {
 		report_err("group_open_set_container_set_iommu", -nr);
 	}
@@ -862,7 +872,7 @@ int main(int argc, char **argv)
 
 	bench("ioctl_get_region_info", 20000, op_region_info, &v.device);
 	bench("ioctl_get_irq_info", 20000, op_irq_info, &v.device);
-	if (bar0 >= 0)
+	if (bar0 >= 0 && !only)
 		bench_irqs(v.device, bar0);
 
 	/* Device fd open+close while the first fd stays open (no open_device). */
@@ -890,6 +900,8 @@ int main(int argc, char **argv)
 
 	bench("mdev_create_remove", 100, op_mdev_cycle, NULL);
 
+	if (only)
+		return 0;
 	bench_mdpy();
 	bench_testparent();
 	if (mem_devices > 0)
