@@ -13,12 +13,12 @@
  * virtualised view is checked against: what must match, what must differ
  * (virtualised registers) and what a write must not reach.
  *
- * Needs: vfio, vfio_iommu_type1, vfio-pci-core and vfio-pci loaded, and the
- * VM's edu, e1000e, pci-testdev and nvme (each variant skips without its
+ * Needs: vfio and vfio_iommu_type1 loaded (vfio-pci-core and vfio-pci
+ * are loaded here, as by the other tests/pci/ programs), and the VM's
+ * edu, e1000e, pci-testdev and nvme (each variant skips without its
  * device).
  * runner-timeout: 300
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -32,14 +32,10 @@
 
 #include "harness.h"
 #include "vfio_util.h"
-
-#define PCI_DEVS	"/sys/bus/pci/devices"
-#define VFIO_PCI_DRV	"/sys/bus/pci/drivers/vfio-pci"
+#include "pci_util.h"
 
 FIXTURE(pcicfg) {
-	char bdf[32];
-	char orig_driver[64];	/* "" when it had none */
-	int bound;		/* we rebound it to vfio-pci */
+	struct pu_dev dev;	/* the device and the driver it had */
 	struct vu_vfio v;
 	uint64_t cfg_off;	/* of the config region in the device fd */
 	uint64_t cfg_size;
@@ -62,151 +58,44 @@ FIXTURE_VARIANT_ADD(pcicfg, pci_testdev) { .vendor = 0x1b36, .device = 0x0005 };
 /* a 64-bit BAR, MSI-X without MSI */
 FIXTURE_VARIANT_ADD(pcicfg, nvme) { .vendor = 0x1b36, .device = 0x0010, .pcie = 1 };
 
-/* ---- finding and binding ------------------------------------------------ */
-
-static int find_device(unsigned int vendor, unsigned int device, char *bdf, size_t len)
+static void __attribute__((constructor)) pcicfg_load(void)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	long v, d;
-	DIR *dir;
-	int found = 0;
-
-	dir = opendir(PCI_DEVS);
-	if (!dir)
-		return 0;
-	while (!found && (de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), PCI_DEVS "/%s/vendor", de->d_name);
-		if (vu_sysfs_read_long(path, &v) || v != (long)vendor)
-			continue;
-		snprintf(path, sizeof(path), PCI_DEVS "/%s/device", de->d_name);
-		if (vu_sysfs_read_long(path, &d) || d != (long)device)
-			continue;
-		snprintf(bdf, len, "%.31s", de->d_name);
-		found = 1;
-	}
-	closedir(dir);
-	return found;
-}
-
-/* Name of the driver bound to @bdf, "" if none. */
-static void driver_of(const char *bdf, char *buf, size_t len)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	buf[0] = '\0';
-	if (n <= 0)
-		return;
-	link[n] = '\0';
-	slash = strrchr(link, '/');
-	snprintf(buf, len, "%.63s", slash ? slash + 1 : link);
-}
-
-static int unbind(const char *bdf)
-{
-	char path[PATH_MAX], drv[64];
-
-	driver_of(bdf, drv, sizeof(drv));
-	if (!drv[0])
-		return 0;
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver/unbind", bdf);
-	return vu_sysfs_write(path, bdf);
-}
-
-static int group_of(const char *bdf)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return -errno;
-	link[n] = '\0';
-	slash = strrchr(link, '/');
-	return atoi(slash ? slash + 1 : link);
-}
-
-static int open_pci(struct vu_vfio *v, const char *bdf)
-{
-	int ret;
-
-	v->group_nr = group_of(bdf);
-	if (v->group_nr < 0)
-		return v->group_nr;
-	v->container = vu_container_open();
-	if (v->container < 0)
-		return v->container;
-	v->group = vu_group_open(v->group_nr);
-	if (v->group < 0)
-		return v->group;
-	ret = vu_group_set_container(v->group, v->container);
-	if (ret)
-		return ret;
-	ret = vu_set_iommu(v->container, VFIO_TYPE1v2_IOMMU);
-	if (ret)
-		return ret;
-	v->device = vu_group_get_device(v->group, bdf);
-	return v->device < 0 ? v->device : 0;
+	if (pu_load_modules())
+		fprintf(stderr, "# cannot load core/pci/vfio-pci*.ko\n");
+	atexit(pu_unload_modules);
 }
 
 FIXTURE_SETUP(pcicfg)
 {
 	struct vfio_region_info info;
-	char path[PATH_MAX], drv[64];
+	char path[PATH_MAX];
 
 	self->v.container = self->v.group = self->v.device = -1;
 	self->sysfs_cfg = -1;
-	self->bound = 0;
-	self->orig_driver[0] = '\0';
+	memset(&self->dev, 0, sizeof(self->dev));
 
-	if (!find_device(variant->vendor, variant->device, self->bdf, sizeof(self->bdf)))
+	if (pu_find(variant->vendor, variant->device, self->dev.bdf, sizeof(self->dev.bdf)))
 		SKIP("no %04x:%04x device in this VM", variant->vendor, variant->device);
-	if (!vu_path_exists(VFIO_PCI_DRV))
+	if (!vu_path_exists(PU_VFIO_PCI))
 		SKIP("vfio-pci is not loaded");
 
-	driver_of(self->bdf, self->orig_driver, sizeof(self->orig_driver));
-	if (strcmp(self->orig_driver, "vfio-pci")) {
-		snprintf(path, sizeof(path), PCI_DEVS "/%s/driver_override", self->bdf);
-		ASSERT_EQ(vu_sysfs_write(path, "vfio-pci"), 0);
-		self->bound = 1;
-		ASSERT_EQ(unbind(self->bdf), 0);
-		ASSERT_EQ(vu_sysfs_write("/sys/bus/pci/drivers_probe", self->bdf), 0);
-		driver_of(self->bdf, drv, sizeof(drv));
-		ASSERT_EQ(strcmp(drv, "vfio-pci"), 0) TH_LOG("%s bound to '%s'", self->bdf, drv);
-	}
-
-	ASSERT_EQ(open_pci(&self->v, self->bdf), 0) TH_LOG("opening %s", self->bdf);
+	ASSERT_EQ(pu_bind(&self->dev), 0) TH_LOG("binding %s to vfio-pci", self->dev.bdf);
+	ASSERT_EQ(pu_open(&self->v, self->dev.bdf), 0) TH_LOG("opening %s", self->dev.bdf);
 	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_CONFIG_REGION_INDEX, &info), 0);
 	self->cfg_off = info.offset;
 	self->cfg_size = info.size;
 
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/config", self->bdf);
+	snprintf(path, sizeof(path), PU_PCI_DEVICES "/%s/config", self->dev.bdf);
 	self->sysfs_cfg = open(path, O_RDONLY);
 	ASSERT_GE(self->sysfs_cfg, 0);
 }
 
 FIXTURE_TEARDOWN(pcicfg)
 {
-	char path[PATH_MAX];
-
 	if (self->sysfs_cfg >= 0)
 		close(self->sysfs_cfg);
 	vu_vfio_close(&self->v);
-	if (!self->bound)
-		return;
-	unbind(self->bdf);
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/driver_override", self->bdf);
-	vu_sysfs_write(path, "\n");
-	if (self->orig_driver[0])
-		vu_sysfs_write("/sys/bus/pci/drivers_probe", self->bdf);
+	pu_unbind(&self->dev);
 }
 
 /* ---- config access ------------------------------------------------------ */
@@ -308,7 +197,7 @@ static uint64_t resource(const char *bdf, int idx, uint64_t *flags)
 	int i = 0;
 
 	*flags = 0;
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/resource", bdf);
+	snprintf(path, sizeof(path), PU_PCI_DEVICES "/%s/resource", bdf);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
@@ -355,7 +244,7 @@ TEST_F(pcicfg, ids_and_class)
 	EXPECT_EQ(RD(PCI_SUBSYSTEM_VENDOR_ID, 4), HW(PCI_SUBSYSTEM_VENDOR_ID, 4));
 	EXPECT_EQ(RD(PCI_HEADER_TYPE, 1) & 0x7f, PCI_HEADER_TYPE_NORMAL);
 
-	snprintf(path, sizeof(path), PCI_DEVS "/%s/class", self->bdf);
+	snprintf(path, sizeof(path), PU_PCI_DEVICES "/%s/class", self->dev.bdf);
 	ASSERT_EQ(vu_sysfs_read_long(path, &cls), 0);
 	EXPECT_EQ(RD(PCI_CLASS_REVISION, 4) >> 8, cls);
 }
@@ -395,7 +284,7 @@ TEST_F(pcicfg, bar_sizing)
 
 	for (i = 0; i < 6; i++) {
 		off = PCI_BASE_ADDRESS_0 + 4 * i;
-		size = resource(self->bdf, i, &flags);
+		size = resource(self->dev.bdf, i, &flags);
 		orig = RD(off, 4);
 		hw = HW(off, 4);
 		WR(off, 4, 0xffffffff);
@@ -440,7 +329,7 @@ TEST_F(pcicfg, rom_sizing)
 	uint64_t size, flags;
 	uint32_t orig = RD(PCI_ROM_ADDRESS, 4), hw = HW(PCI_ROM_ADDRESS, 4);
 
-	size = resource(self->bdf, 6, &flags);
+	size = resource(self->dev.bdf, 6, &flags);
 	WR(PCI_ROM_ADDRESS, 4, PCI_ROM_ADDRESS_MASK);
 	if (!size) {
 		EXPECT_EQ(RD(PCI_ROM_ADDRESS, 4), 0);
