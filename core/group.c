@@ -28,7 +28,7 @@ static DEFINE_IDA(vfio_group_ida);
 static DEFINE_MUTEX(vfio_group_table_lock);
 static DEFINE_XARRAY(vfio_group_xa);
 
-static const struct file_operations vfio_group_fops;
+static const struct file_operations vfio_group_file_ops;
 
 static void vfio_group_release(struct device *dev)
 {
@@ -64,7 +64,7 @@ static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group,
 	group->dev.devt = MKDEV(MAJOR(vfio_group_devt), minor);
 	group->dev.class = vfio_group_class;
 	group->dev.release = vfio_group_release;
-	cdev_init(&group->cdev, &vfio_group_fops);
+	cdev_init(&group->cdev, &vfio_group_file_ops);
 	group->cdev.owner = THIS_MODULE;
 	group->type = type;
 	group->drivers = 1;
@@ -97,8 +97,77 @@ err_put_group:
 	return ERR_PTR(ret);
 }
 
-static struct vfio_group *vfio_group_alloc_own(struct device *dev,
-					       enum vfio_group_type type);
+/*
+ * An IOMMU group of our own making for a device that has none (or whose
+ * DMA the driver does in software): named "vfio-noiommu", holding @dev.
+ */
+static struct iommu_group *vfio_make_iommu_group(struct device *dev)
+{
+	struct iommu_group *made = iommu_group_alloc();
+	int err;
+
+	if (IS_ERR(made))
+		return made;
+
+	err = iommu_group_set_name(made, "vfio-noiommu");
+	if (!err)
+		err = iommu_group_add_device(made, dev);
+	if (err) {
+		iommu_group_put(made);
+		return ERR_PTR(err);
+	}
+	return made;
+}
+
+/* A one-device group of @type around a made-up IOMMU group. */
+static struct vfio_group *vfio_group_single(struct device *dev,
+					    enum vfio_group_type type)
+{
+	struct iommu_group *made;
+	struct vfio_group *group;
+
+	made = vfio_make_iommu_group(dev);
+	if (IS_ERR(made))
+		return ERR_CAST(made);
+
+	mutex_lock(&vfio_group_table_lock);
+	group = vfio_group_create(made, type);
+	mutex_unlock(&vfio_group_table_lock);
+	if (IS_ERR(group))
+		iommu_group_remove_device(dev);
+
+	/* A new group took its own reference; drop ours either way. */
+	iommu_group_put(made);
+	return group;
+}
+
+/* No isolation at all: only with enable_unsafe_noiommu_mode. */
+static struct vfio_group *vfio_group_single_noiommu(struct device *dev)
+{
+	struct vfio_group *group = vfio_group_single(dev, VFIO_NO_IOMMU);
+
+	if (IS_ERR(group))
+		return group;
+
+	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	dev_warn(dev, "no IOMMU isolation: unsafe noiommu group, kernel tainted\n");
+	return group;
+}
+
+/* The existing group of @iommu_group with one more device, or a new one. */
+static struct vfio_group *vfio_group_join(struct iommu_group *iommu_group)
+{
+	struct vfio_group *group;
+
+	mutex_lock(&vfio_group_table_lock);
+	group = xa_load(&vfio_group_xa, iommu_group_id(iommu_group));
+	if (!group)
+		group = vfio_group_create(iommu_group, VFIO_IOMMU);
+	else
+		group->drivers++;
+	mutex_unlock(&vfio_group_table_lock);
+	return group;
+}
 
 /**
  * vfio_group_find_or_alloc - the group for a device behind a real IOMMU
@@ -111,78 +180,18 @@ static struct vfio_group *vfio_group_alloc_own(struct device *dev,
  */
 struct vfio_group *vfio_group_find_or_alloc(struct device *dev)
 {
-	struct iommu_group *iommu_group;
-	struct vfio_group *group;
+	struct iommu_group *iommu_group = iommu_group_get(dev);
+	struct vfio_group *group = ERR_PTR(-EINVAL);
 
-	iommu_group = iommu_group_get(dev);
-	if (!iommu_group && vfio_noiommu) {
-		/* No isolation at all: only with enable_unsafe_noiommu_mode. */
-		group = vfio_group_alloc_own(dev, VFIO_NO_IOMMU);
-		if (!IS_ERR(group)) {
-			add_taint(TAINT_USER, LOCKDEP_STILL_OK);
-			dev_warn(dev, "no IOMMU isolation: unsafe noiommu group, kernel tainted\n");
-		}
-		return group;
-	}
 	if (!iommu_group)
-		return ERR_PTR(-EINVAL);
+		return vfio_noiommu ? vfio_group_single_noiommu(dev) : group;
 
 	/* Userspace has no way to restore coherency, so it must be given. */
-	if (!device_iommu_capable(dev, IOMMU_CAP_CACHE_COHERENCY)) {
-		group = ERR_PTR(-EINVAL);
-		goto out_put;
-	}
+	if (device_iommu_capable(dev, IOMMU_CAP_CACHE_COHERENCY))
+		group = vfio_group_join(iommu_group);
 
-	mutex_lock(&vfio_group_table_lock);
-	group = xa_load(&vfio_group_xa, iommu_group_id(iommu_group));
-	if (group)
-		group->drivers++;
-	else
-		group = vfio_group_create(iommu_group, VFIO_IOMMU);
-	mutex_unlock(&vfio_group_table_lock);
-
-out_put:
 	iommu_group_put(iommu_group);
 	return group;
-}
-
-/* A one-device group of @type, with an IOMMU group made up for @dev. */
-static struct vfio_group *vfio_group_alloc_own(struct device *dev,
-					       enum vfio_group_type type)
-{
-	struct iommu_group *iommu_group;
-	struct vfio_group *group;
-	int ret;
-
-	iommu_group = iommu_group_alloc();
-	if (IS_ERR(iommu_group))
-		return ERR_CAST(iommu_group);
-
-	ret = iommu_group_set_name(iommu_group, "vfio-noiommu");
-	if (ret)
-		goto err_put_iommu_group;
-
-	ret = iommu_group_add_device(iommu_group, dev);
-	if (ret)
-		goto err_put_iommu_group;
-
-	mutex_lock(&vfio_group_table_lock);
-	group = vfio_group_create(iommu_group, type);
-	mutex_unlock(&vfio_group_table_lock);
-	if (IS_ERR(group)) {
-		ret = PTR_ERR(group);
-		goto err_remove_device;
-	}
-
-	/* The group holds its own reference now. */
-	iommu_group_put(iommu_group);
-	return group;
-
-err_remove_device:
-	iommu_group_remove_device(dev);
-err_put_iommu_group:
-	iommu_group_put(iommu_group);
-	return ERR_PTR(ret);
 }
 
 /**
@@ -193,7 +202,7 @@ err_put_iommu_group:
  */
 struct vfio_group *vfio_group_alloc_emulated(struct device *dev)
 {
-	return vfio_group_alloc_own(dev, VFIO_EMULATED_IOMMU);
+	return vfio_group_single(dev, VFIO_EMULATED_IOMMU);
 }
 
 /* The last device is gone: no new users, then let the group go. */
@@ -394,74 +403,84 @@ err_put_device:
 	return ret;
 }
 
-static int vfio_group_ioctl_get_status(struct vfio_group *group,
-				       struct vfio_group_status __user *arg)
+/*
+ * The VFIO_GROUP_FLAGS_* of @group right now.  Viable means no driver
+ * outside VFIO owns DMA of a device in the group; a group in a container
+ * is viable by construction.
+ */
+static int vfio_group_read_flags(struct vfio_group *group, u32 *flags)
 {
-	unsigned long minsz = offsetofend(struct vfio_group_status, flags);
-	struct vfio_group_status status;
-
-	if (copy_from_user(&status, arg, minsz))
-		return -EFAULT;
-	if (status.argsz < minsz)
-		return -EINVAL;
-
-	status.flags = 0;
+	int ret = 0;
 
 	mutex_lock(&group->group_lock);
-	if (!group->iommu_group) {
-		mutex_unlock(&group->group_lock);
-		return -ENODEV;
-	}
-	/* Viable: no driver outside VFIO owns DMA of a device in the group. */
-	if (group->container)
-		status.flags |= VFIO_GROUP_FLAGS_CONTAINER_SET |
-				VFIO_GROUP_FLAGS_VIABLE;
-	else if (!iommu_group_dma_owner_claimed(group->iommu_group))
-		status.flags |= VFIO_GROUP_FLAGS_VIABLE;
-	mutex_unlock(&group->group_lock);
-
-	if (copy_to_user(arg, &status, minsz))
-		return -EFAULT;
-	return 0;
-}
-
-static int vfio_group_ioctl_set_container(struct vfio_group *group,
-					  int __user *arg)
-{
-	struct vfio_container *container;
-	struct fd f;
-	int ret, fd;
-
-	if (get_user(fd, arg))
-		return -EFAULT;
-
-	f = fdget(fd);
-	if (!f.file)
-		return -EBADF;
-
-	mutex_lock(&group->group_lock);
-	if (group->container || WARN_ON(group->container_users)) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-	if (!group->iommu_group) {
-		ret = -ENODEV;
-		goto out_unlock;
-	}
-
-	container = vfio_container_from_file(f.file);
-	if (container)
-		ret = vfio_container_attach_group(container, group);
+	if (!group->iommu_group)
+		ret = -ENODEV;	/* the last device is gone */
+	else if (group->container)
+		*flags = VFIO_GROUP_FLAGS_VIABLE |
+			 VFIO_GROUP_FLAGS_CONTAINER_SET;
+	else if (iommu_group_dma_owner_claimed(group->iommu_group))
+		*flags = 0;
 	else
-		ret = -EINVAL;
-
-out_unlock:
+		*flags = VFIO_GROUP_FLAGS_VIABLE;
 	mutex_unlock(&group->group_lock);
-	fdput(f);
 	return ret;
 }
 
-static int vfio_group_ioctl_unset_container(struct vfio_group *group)
+static int vfio_group_ioctl_status(struct vfio_group *group,
+				   struct vfio_group_status __user *arg)
+{
+	const size_t len = offsetofend(struct vfio_group_status, flags);
+	struct vfio_group_status st;
+	int ret;
+
+	if (copy_from_user(&st, arg, len))
+		return -EFAULT;
+	if (st.argsz < len)
+		return -EINVAL;
+
+	ret = vfio_group_read_flags(group, &st.flags);
+	if (ret)
+		return ret;
+	return copy_to_user(arg, &st, len) ? -EFAULT : 0;
+}
+
+/* Whether @group may enter a container now. */
+static int vfio_group_may_join(struct vfio_group *group)
+{
+	lockdep_assert_held(&group->group_lock);
+
+	if (group->container || WARN_ON(group->container_users))
+		return -EINVAL;
+	return group->iommu_group ? 0 : -ENODEV;
+}
+
+static int vfio_group_ioctl_join(struct vfio_group *group, int __user *arg)
+{
+	struct vfio_container *target;
+	int container_fd, ret;
+	struct fd cf;
+
+	if (get_user(container_fd, arg))
+		return -EFAULT;
+
+	cf = fdget(container_fd);
+	if (!cf.file)
+		return -EBADF;
+	/* NULL for any other kind of fd; that is reported after our checks. */
+	target = vfio_container_from_file(cf.file);
+
+	mutex_lock(&group->group_lock);
+	ret = vfio_group_may_join(group);
+	if (!ret)
+		ret = target ? vfio_container_attach_group(target, group) :
+			       -EINVAL;
+	mutex_unlock(&group->group_lock);
+
+	fdput(cf);
+	return ret;
+}
+
+static int vfio_group_ioctl_leave(struct vfio_group *group)
 {
 	int ret = 0;
 
@@ -476,27 +495,26 @@ static int vfio_group_ioctl_unset_container(struct vfio_group *group)
 	return ret;
 }
 
-static long vfio_group_fops_unl_ioctl(struct file *filep, unsigned int cmd,
-				      unsigned long arg)
+static long vfio_group_file_ioctl(struct file *filep, unsigned int cmd,
+				  unsigned long arg)
 {
 	struct vfio_group *group = filep->private_data;
-	void __user *uarg = (void __user *)arg;
+	void __user *uptr = (void __user *)arg;
 
 	switch (cmd) {
-	case VFIO_GROUP_GET_DEVICE_FD:
-		return vfio_group_ioctl_get_device_fd(group, uarg);
 	case VFIO_GROUP_GET_STATUS:
-		return vfio_group_ioctl_get_status(group, uarg);
+		return vfio_group_ioctl_status(group, uptr);
 	case VFIO_GROUP_SET_CONTAINER:
-		return vfio_group_ioctl_set_container(group, uarg);
+		return vfio_group_ioctl_join(group, uptr);
 	case VFIO_GROUP_UNSET_CONTAINER:
-		return vfio_group_ioctl_unset_container(group);
-	default:
-		return -ENOTTY;
+		return vfio_group_ioctl_leave(group);
+	case VFIO_GROUP_GET_DEVICE_FD:
+		return vfio_group_ioctl_get_device_fd(group, uptr);
 	}
+	return -ENOTTY;
 }
 
-static int vfio_group_fops_open(struct inode *inode, struct file *filep)
+static int vfio_group_file_open(struct inode *inode, struct file *filep)
 {
 	struct vfio_group *group = container_of(inode->i_cdev,
 						struct vfio_group, cdev);
@@ -517,27 +535,30 @@ static int vfio_group_fops_open(struct inode *inode, struct file *filep)
 	return ret;
 }
 
-static int vfio_group_fops_release(struct inode *inode, struct file *filep)
+static int vfio_group_file_release(struct inode *inode, struct file *filep)
 {
 	struct vfio_group *group = filep->private_data;
 
 	filep->private_data = NULL;
 
-	/* Device fds pin this file, so none is open here. */
 	mutex_lock(&group->group_lock);
+	group->opened_file = NULL;
+	/*
+	 * Device fds pin this file, so none is open: the group is in its
+	 * container, if any, through this fd alone.
+	 */
 	if (group->container)
 		vfio_group_detach_container(group);
-	group->opened_file = NULL;
 	mutex_unlock(&group->group_lock);
 	return 0;
 }
 
-static const struct file_operations vfio_group_fops = {
-	.owner		= THIS_MODULE,
-	.unlocked_ioctl	= vfio_group_fops_unl_ioctl,
+static const struct file_operations vfio_group_file_ops = {
+	.open		= vfio_group_file_open,
+	.release	= vfio_group_file_release,
+	.unlocked_ioctl	= vfio_group_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.open		= vfio_group_fops_open,
-	.release	= vfio_group_fops_release,
+	.owner		= THIS_MODULE,
 };
 
 /**
@@ -548,9 +569,15 @@ static const struct file_operations vfio_group_fops = {
  */
 bool vfio_file_is_group(struct file *file)
 {
-	return file->f_op == &vfio_group_fops;
+	return file->f_op == &vfio_group_file_ops;
 }
 EXPORT_SYMBOL_GPL(vfio_file_is_group);
+
+/* The group behind @file, or NULL if it is no group fd. */
+static struct vfio_group *vfio_group_of_file(struct file *file)
+{
+	return vfio_file_is_group(file) ? file->private_data : NULL;
+}
 
 /**
  * vfio_file_iommu_group - the IOMMU group behind a VFIO group fd
@@ -562,17 +589,17 @@ EXPORT_SYMBOL_GPL(vfio_file_is_group);
  */
 struct iommu_group *vfio_file_iommu_group(struct file *file)
 {
-	struct vfio_group *group = file->private_data;
-	struct iommu_group *iommu_group = NULL;
+	struct vfio_group *group = vfio_group_of_file(file);
+	struct iommu_group *found = NULL;
 
-	if (!vfio_file_is_group(file))
+	if (!group)
 		return NULL;
 
 	mutex_lock(&group->group_lock);
 	if (group->iommu_group)
-		iommu_group = iommu_group_ref_get(group->iommu_group);
+		found = iommu_group_ref_get(group->iommu_group);
 	mutex_unlock(&group->group_lock);
-	return iommu_group;
+	return found;
 }
 EXPORT_SYMBOL_GPL(vfio_file_iommu_group);
 
@@ -587,18 +614,20 @@ EXPORT_SYMBOL_GPL(vfio_file_iommu_group);
  */
 bool vfio_file_enforced_coherent(struct file *file)
 {
-	struct vfio_group *group = file->private_data;
-	bool ret = true;
+	struct vfio_group *group = vfio_group_of_file(file);
+	struct vfio_container *container;
+	bool coherent = true;
 
-	if (!vfio_file_is_group(file))
+	if (!group)
 		return true;
 
 	mutex_lock(&group->group_lock);
-	if (group->container)
-		ret = vfio_container_check_extension(group->container,
-						     VFIO_DMA_CC_IOMMU) > 0;
+	container = group->container;
+	if (container)
+		coherent = vfio_container_check_extension(container,
+					VFIO_DMA_CC_IOMMU) > 0;
 	mutex_unlock(&group->group_lock);
-	return ret;
+	return coherent;
 }
 EXPORT_SYMBOL_GPL(vfio_file_enforced_coherent);
 
@@ -611,14 +640,13 @@ EXPORT_SYMBOL_GPL(vfio_file_enforced_coherent);
  */
 void vfio_file_set_kvm(struct file *file, struct kvm *kvm)
 {
-	struct vfio_group *group = file->private_data;
+	struct vfio_group *group = vfio_group_of_file(file);
 
-	if (!vfio_file_is_group(file))
-		return;
-
-	mutex_lock(&group->group_lock);
-	group->kvm = kvm;
-	mutex_unlock(&group->group_lock);
+	if (group) {
+		mutex_lock(&group->group_lock);
+		group->kvm = kvm;
+		mutex_unlock(&group->group_lock);
+	}
 }
 EXPORT_SYMBOL_GPL(vfio_file_set_kvm);
 
@@ -631,11 +659,9 @@ EXPORT_SYMBOL_GPL(vfio_file_set_kvm);
  */
 bool vfio_file_has_dev(struct file *file, struct vfio_device *device)
 {
-	struct vfio_group *group = file->private_data;
+	struct vfio_group *group = vfio_group_of_file(file);
 
-	if (!vfio_file_is_group(file))
-		return false;
-	return group == device->group;
+	return group && group == device->group;
 }
 EXPORT_SYMBOL_GPL(vfio_file_has_dev);
 
