@@ -125,6 +125,49 @@ static void vfio_container_drop_iommu(struct vfio_container *container)
 	container->iommu_data = NULL;
 }
 
+/*
+ * A group with a real IOMMU must have DMA ownership of every device in it,
+ * which fails while a kernel driver outside VFIO is bound to one of them.
+ * The other kinds of group have nothing to claim.
+ */
+static int vfio_group_claim_dma(struct vfio_group *group)
+{
+	if (group->type != VFIO_IOMMU)
+		return 0;
+	return iommu_group_claim_dma_owner(group->iommu_group,
+					   group->opened_file);
+}
+
+static void vfio_group_unclaim_dma(struct vfio_group *group)
+{
+	if (group->type == VFIO_IOMMU)
+		iommu_group_release_dma_owner(group->iommu_group);
+}
+
+/* Bookkeeping of a group entering @container: it holds a reference. */
+static void vfio_container_link(struct vfio_container *container,
+				struct vfio_group *group)
+{
+	lockdep_assert_held_write(&container->group_lock);
+
+	kref_get(&container->kref);
+	list_add(&group->container_next, &container->group_list);
+	container->noiommu = group->type == VFIO_NO_IOMMU;
+	group->container_users = 1;
+	group->container = container;
+}
+
+/* Undo vfio_container_link() but for the reference, dropped unlocked. */
+static void vfio_container_unlink(struct vfio_container *container,
+				  struct vfio_group *group)
+{
+	lockdep_assert_held_write(&container->group_lock);
+
+	list_del(&group->container_next);
+	group->container_users = 0;
+	group->container = NULL;
+}
+
 /**
  * vfio_container_attach_group - VFIO_GROUP_SET_CONTAINER
  * @container: the container
@@ -135,50 +178,42 @@ static void vfio_container_drop_iommu(struct vfio_container *container)
 int vfio_container_attach_group(struct vfio_container *container,
 				struct vfio_group *group)
 {
-	struct vfio_iommu_driver *driver;
-	int ret = 0;
+	bool unisolated = group->type == VFIO_NO_IOMMU;
+	int ret;
 
 	lockdep_assert_held(&group->group_lock);
 
-	if (group->type == VFIO_NO_IOMMU && !capable(CAP_SYS_RAWIO))
+	if (unisolated && !capable(CAP_SYS_RAWIO))
 		return -EPERM;
 
 	down_write(&container->group_lock);
 
 	/* Isolated and unisolated groups cannot share an address space. */
 	if (!list_empty(&container->group_list) &&
-	    container->noiommu != (group->type == VFIO_NO_IOMMU)) {
+	    container->noiommu != unisolated) {
 		ret = -EPERM;
 		goto out_unlock;
 	}
 
-	if (group->type == VFIO_IOMMU) {
-		ret = iommu_group_claim_dma_owner(group->iommu_group,
-						  group->opened_file);
+	ret = vfio_group_claim_dma(group);
+	if (ret)
+		goto out_unlock;
+
+	/* Without a backend yet, VFIO_SET_IOMMU attaches it later. */
+	if (container->iommu_driver) {
+		ret = container->iommu_driver->ops->attach_group(
+				container->iommu_data, group->iommu_group,
+				group->type);
 		if (ret)
-			goto out_unlock;
+			goto err_unclaim_dma;
 	}
 
-	driver = container->iommu_driver;
-	if (driver) {
-		ret = driver->ops->attach_group(container->iommu_data,
-						group->iommu_group,
-						group->type);
-		if (ret)
-			goto err_release_owner;
-	}
-
-	group->container = container;
-	group->container_users = 1;
-	container->noiommu = group->type == VFIO_NO_IOMMU;
-	list_add(&group->container_next, &container->group_list);
-	kref_get(&container->kref);
+	vfio_container_link(container, group);
 	up_write(&container->group_lock);
 	return 0;
 
-err_release_owner:
-	if (group->type == VFIO_IOMMU)
-		iommu_group_release_dma_owner(group->iommu_group);
+err_unclaim_dma:
+	vfio_group_unclaim_dma(group);
 out_unlock:
 	up_write(&container->group_lock);
 	return ret;
@@ -194,27 +229,25 @@ out_unlock:
 void vfio_group_detach_container(struct vfio_group *group)
 {
 	struct vfio_container *container = group->container;
-	struct vfio_iommu_driver *driver;
+	const struct vfio_iommu_driver_ops *backend = NULL;
 
 	lockdep_assert_held(&group->group_lock);
 	WARN_ON(group->container_users != 1);
 
 	down_write(&container->group_lock);
-	driver = container->iommu_driver;
-	if (driver)
-		driver->ops->detach_group(container->iommu_data,
-					  group->iommu_group);
-	if (group->type == VFIO_IOMMU)
-		iommu_group_release_dma_owner(group->iommu_group);
+	if (container->iommu_driver) {
+		backend = container->iommu_driver->ops;
+		backend->detach_group(container->iommu_data,
+				      group->iommu_group);
+	}
+	vfio_group_unclaim_dma(group);
+	vfio_container_unlink(container, group);
 
-	group->container = NULL;
-	group->container_users = 0;
-	list_del(&group->container_next);
-
-	if (driver && list_empty(&container->group_list))
+	if (backend && list_empty(&container->group_list))
 		vfio_container_drop_iommu(container);
 	up_write(&container->group_lock);
 
+	/* The group's reference on the container, taken by the link. */
 	vfio_container_put(container);
 }
 
@@ -386,36 +419,44 @@ err_module_put:
 	return ret;
 }
 
-static long vfio_ioctl_set_iommu(struct vfio_container *container,
-				 unsigned long arg)
+/*
+ * Offer @arg to every registered backend in turn: the first to take it
+ * wins.  -ENODEV when none claims it, otherwise the last failure.
+ */
+static long vfio_container_pick_backend(struct vfio_container *container,
+					unsigned long arg)
 {
-	struct vfio_iommu_driver *driver;
-	long ret = -ENODEV;
+	struct vfio_iommu_driver *cand;
+	long result = -ENODEV;
+
+	lockdep_assert_held_write(&container->group_lock);
+
+	mutex_lock(&vfio_iommu_drivers_lock);
+	list_for_each_entry(cand, &vfio_iommu_drivers, next) {
+		int err = vfio_container_try_driver(container, cand, arg);
+
+		if (err == 1)
+			continue;	/* not this backend's extension */
+		result = err;
+		if (!result)
+			break;
+	}
+	mutex_unlock(&vfio_iommu_drivers_lock);
+	return result;
+}
+
+static long vfio_container_set_iommu(struct vfio_container *container,
+				     unsigned long arg)
+{
+	long ret = -EINVAL;
 
 	down_write(&container->group_lock);
-
 	/*
 	 * Only a container holding a group may allocate backend resources,
 	 * and the backend stays until the last group leaves.
 	 */
-	if (list_empty(&container->group_list) || container->iommu_driver) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-
-	mutex_lock(&vfio_iommu_drivers_lock);
-	list_for_each_entry(driver, &vfio_iommu_drivers, next) {
-		int err = vfio_container_try_driver(container, driver, arg);
-
-		if (err == 1)
-			continue;
-		ret = err;
-		if (!err)
-			break;
-	}
-	mutex_unlock(&vfio_iommu_drivers_lock);
-
-out_unlock:
+	if (!list_empty(&container->group_list) && !container->iommu_driver)
+		ret = vfio_container_pick_backend(container, arg);
 	up_write(&container->group_lock);
 	return ret;
 }
@@ -433,7 +474,7 @@ static long vfio_container_ioctl(struct file *filep, unsigned int cmd,
 	case VFIO_CHECK_EXTENSION:
 		return vfio_container_check_extension(container, arg);
 	case VFIO_SET_IOMMU:
-		return vfio_ioctl_set_iommu(container, arg);
+		return vfio_container_set_iommu(container, arg);
 	}
 
 	/* Everything else belongs to the backend. */

@@ -18,48 +18,56 @@ module_param_named(enable_unsafe_noiommu_mode, vfio_noiommu, bool, 0644);
 MODULE_PARM_DESC(enable_unsafe_noiommu_mode,
 		 "Give devices without an IOMMU a VFIO group anyway (noiommu-N). UNSAFE: the device can DMA anywhere in memory, so this is for CAP_SYS_RAWIO users only, never for VM assignment, and it taints the kernel (default: off)");
 
-static void *vfio_noiommu_open(unsigned long arg)
+/*
+ * VFIO_SET_IOMMU only opens a backend for an extension it claimed, so
+ * @type is VFIO_NOIOMMU_IOMMU here; checked anyway.
+ */
+static void *noiommu_backend_open(unsigned long type)
 {
-	if (arg != VFIO_NOIOMMU_IOMMU)
-		return ERR_PTR(-EINVAL);
-	if (!capable(CAP_SYS_RAWIO))
-		return ERR_PTR(-EPERM);
-	return NULL;	/* no state: there is nothing to map */
+	int err = 0;
+
+	if (type != VFIO_NOIOMMU_IOMMU)
+		err = -EINVAL;
+	else if (!capable(CAP_SYS_RAWIO))
+		err = -EPERM;
+	/* No state on success: there is nothing to map. */
+	return err ? ERR_PTR(err) : NULL;
 }
 
-static void vfio_noiommu_release(void *iommu_data)
+/* Nothing was allocated by open, nothing is held per group. */
+static void noiommu_backend_nop(void *iommu_data)
 {
 }
 
-static long vfio_noiommu_ioctl(void *iommu_data, unsigned int cmd,
-			       unsigned long arg)
+static void noiommu_backend_detach(void *iommu_data,
+				   struct iommu_group *group)
 {
-	if (cmd == VFIO_CHECK_EXTENSION)
-		return vfio_noiommu && arg == VFIO_NOIOMMU_IOMMU ? 1 : 0;
-	return -ENOTTY;
 }
 
-static int vfio_noiommu_attach_group(void *iommu_data,
-				     struct iommu_group *group,
-				     enum vfio_group_type type)
+static long noiommu_backend_ioctl(void *iommu_data, unsigned int cmd,
+				  unsigned long arg)
+{
+	if (cmd != VFIO_CHECK_EXTENSION)
+		return -ENOTTY;
+	return vfio_noiommu && arg == VFIO_NOIOMMU_IOMMU;
+}
+
+static int noiommu_backend_attach(void *iommu_data,
+				  struct iommu_group *group,
+				  enum vfio_group_type type)
 {
 	/* Isolated groups never share a container with these. */
 	return type == VFIO_NO_IOMMU ? 0 : -EINVAL;
 }
 
-static void vfio_noiommu_detach_group(void *iommu_data,
-				      struct iommu_group *group)
-{
-}
-
 static const struct vfio_iommu_driver_ops vfio_noiommu_ops = {
+	.open		= noiommu_backend_open,
+	.release	= noiommu_backend_nop,
+	.attach_group	= noiommu_backend_attach,
+	.detach_group	= noiommu_backend_detach,
+	.ioctl		= noiommu_backend_ioctl,
 	.name		= "vfio-noiommu",
 	.owner		= THIS_MODULE,
-	.open		= vfio_noiommu_open,
-	.release	= vfio_noiommu_release,
-	.ioctl		= vfio_noiommu_ioctl,
-	.attach_group	= vfio_noiommu_attach_group,
-	.detach_group	= vfio_noiommu_detach_group,
 };
 
 int vfio_noiommu_init(void)

@@ -37,54 +37,65 @@ enum vfio_iommu_notify_type {
 
 /**
  * struct vfio_iommu_driver_ops - an IOMMU backend, selected by VFIO_SET_IOMMU
- * @name: for messages
  * @owner: the module; the core pins it while a container uses the backend
+ * @name: for messages
  * @open: create the backend's state for one container; @arg is the
  *	VFIO_SET_IOMMU argument (VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU, ...).
  *	Return the state or an ERR_PTR()
  * @release: free the state made by @open
+ * @notify: see enum vfio_iommu_notify_type
  * @ioctl: container ioctls the core does not handle itself, including
  *	VFIO_CHECK_EXTENSION (with a NULL @iommu_data before @open)
  * @attach_group: a group joins the container
  * @detach_group: a group leaves the container
- * @pin_pages: pin @npage pages of user memory at @user_iova for a device of
- *	@group; see vfio_pin_pages()
- * @unpin_pages: undo @pin_pages
+ * @group_iommu_domain: the domain @group is attached to, for KVM
  * @register_device: @vdev was opened in this container; it will get
  *	dma_unmap() calls from now on
  * @unregister_device: undo @register_device
+ * @pin_pages: pin @npage pages of user memory at @user_iova for a device of
+ *	@group; see vfio_pin_pages()
+ * @unpin_pages: undo @pin_pages
  * @dma_rw: copy to or from user memory at @user_iova; see vfio_dma_rw()
- * @group_iommu_domain: the domain @group is attached to, for KVM
- * @notify: see enum vfio_iommu_notify_type
+ *
+ * Grouped by what they concern: the container's state, its groups, its
+ * open devices, and the software-DMA path of emulated-IOMMU devices.
  */
 struct vfio_iommu_driver_ops {
-	char		*name;
 	struct module	*owner;
+	char		*name;
+
+	/* the container */
 	void		*(*open)(unsigned long arg);
 	void		(*release)(void *iommu_data);
+	void		(*notify)(void *iommu_data,
+				  enum vfio_iommu_notify_type event);
 	long		(*ioctl)(void *iommu_data, unsigned int cmd,
 				 unsigned long arg);
+
+	/* its groups */
 	int		(*attach_group)(void *iommu_data,
 					struct iommu_group *group,
 					enum vfio_group_type type);
 	void		(*detach_group)(void *iommu_data,
 					struct iommu_group *group);
+	struct iommu_domain *(*group_iommu_domain)(void *iommu_data,
+						   struct iommu_group *group);
+
+	/* its open devices */
+	void		(*register_device)(void *iommu_data,
+					   struct vfio_device *vdev);
+	void		(*unregister_device)(void *iommu_data,
+					     struct vfio_device *vdev);
+
+	/* DMA done by the driver in software */
 	int		(*pin_pages)(void *iommu_data,
 				     struct iommu_group *group,
 				     dma_addr_t user_iova, int npage, int prot,
 				     struct page **pages);
 	void		(*unpin_pages)(void *iommu_data,
 				       dma_addr_t user_iova, int npage);
-	void		(*register_device)(void *iommu_data,
-					   struct vfio_device *vdev);
-	void		(*unregister_device)(void *iommu_data,
-					     struct vfio_device *vdev);
 	int		(*dma_rw)(void *iommu_data, dma_addr_t user_iova,
 				  void *data, size_t count, bool write);
-	struct iommu_domain *(*group_iommu_domain)(void *iommu_data,
-						   struct iommu_group *group);
-	void		(*notify)(void *iommu_data,
-				  enum vfio_iommu_notify_type event);
 };
 
 int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops);
