@@ -27,6 +27,70 @@ static DEFINE_IDA(vfio_device_ida);
 /* Device sets by set_id; the xarray's own lock guards lookup and refcount. */
 static DEFINE_XARRAY(vfio_device_set_xa);
 
+static struct vfio_device_set *vfio_device_set_new(void *set_id)
+{
+	struct vfio_device_set *set = kzalloc(sizeof(*set), GFP_KERNEL);
+
+	if (!set)
+		return NULL;
+	set->set_id = set_id;
+	INIT_LIST_HEAD(&set->device_list);
+	mutex_init(&set->lock);
+	return set;
+}
+
+static void vfio_device_set_free(struct vfio_device_set *set)
+{
+	mutex_destroy(&set->lock);
+	kfree(set);
+}
+
+/*
+ * The set keyed by @set_id, with one more member counted.  A fresh set is
+ * made up front, as the xarray lock does not allow sleeping allocations;
+ * if the key turns out to exist already, the fresh one is thrown away.
+ */
+static struct vfio_device_set *vfio_device_set_get(void *set_id)
+{
+	struct vfio_device_set *fresh, *set;
+
+	fresh = vfio_device_set_new(set_id);
+	if (!fresh)
+		return ERR_PTR(-ENOMEM);
+
+	xa_lock(&vfio_device_set_xa);
+	set = __xa_cmpxchg(&vfio_device_set_xa, (unsigned long)set_id, NULL,
+			   fresh, GFP_KERNEL);
+	if (!xa_is_err(set)) {
+		if (!set) {
+			set = fresh;	/* ours went in */
+			fresh = NULL;
+		}
+		set->device_count++;
+	}
+	xa_unlock(&vfio_device_set_xa);
+
+	if (fresh)
+		vfio_device_set_free(fresh);
+	return xa_is_err(set) ? ERR_PTR(xa_err(set)) : set;
+}
+
+/* Undo vfio_device_set_get(); the last member out removes the set. */
+static void vfio_device_set_put(struct vfio_device_set *set)
+{
+	bool last;
+
+	xa_lock(&vfio_device_set_xa);
+	last = --set->device_count == 0;
+	if (last)
+		__xa_erase(&vfio_device_set_xa, (unsigned long)set->set_id);
+	xa_unlock(&vfio_device_set_xa);
+
+	/* Out of the xarray, nobody can find it any more. */
+	if (last)
+		vfio_device_set_free(set);
+}
+
 /**
  * vfio_assign_device_set - put a device in a set shared with others
  * @device: the device, initialised but not yet registered
@@ -40,63 +104,37 @@ static DEFINE_XARRAY(vfio_device_set_xa);
  */
 int vfio_assign_device_set(struct vfio_device *device, void *set_id)
 {
-	unsigned long key = (unsigned long)set_id;
-	struct vfio_device_set *dev_set, *new;
+	struct vfio_device_set *set;
 
 	if (WARN_ON(!set_id))
 		return -EINVAL;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	mutex_init(&new->lock);
-	INIT_LIST_HEAD(&new->device_list);
-	new->set_id = set_id;
+	set = vfio_device_set_get(set_id);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
 
-	xa_lock(&vfio_device_set_xa);
-	dev_set = __xa_cmpxchg(&vfio_device_set_xa, key, NULL, new,
-			       GFP_KERNEL);
-	if (xa_is_err(dev_set)) {
-		xa_unlock(&vfio_device_set_xa);
-		kfree(new);
-		return xa_err(dev_set);
-	}
-	if (dev_set) {
-		/* Someone else made it first; use theirs. */
-		kfree(new);
-	} else {
-		dev_set = new;
-	}
-	dev_set->device_count++;
-	xa_unlock(&vfio_device_set_xa);
-
-	mutex_lock(&dev_set->lock);
-	device->dev_set = dev_set;
-	list_add_tail(&device->dev_set_list, &dev_set->device_list);
-	mutex_unlock(&dev_set->lock);
+	/* Membership changes under the set's lock, like opens and closes. */
+	mutex_lock(&set->lock);
+	list_add_tail(&device->dev_set_list, &set->device_list);
+	device->dev_set = set;
+	mutex_unlock(&set->lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_assign_device_set);
 
 static void vfio_release_device_set(struct vfio_device *device)
 {
-	struct vfio_device_set *dev_set = device->dev_set;
+	struct vfio_device_set *set = device->dev_set;
 
-	if (!dev_set)
+	if (!set)
 		return;
 
-	mutex_lock(&dev_set->lock);
+	mutex_lock(&set->lock);
 	list_del(&device->dev_set_list);
-	mutex_unlock(&dev_set->lock);
+	mutex_unlock(&set->lock);
 
-	xa_lock(&vfio_device_set_xa);
-	if (!--dev_set->device_count) {
-		__xa_erase(&vfio_device_set_xa, (unsigned long)dev_set->set_id);
-		mutex_destroy(&dev_set->lock);
-		kfree(dev_set);
-	}
-	xa_unlock(&vfio_device_set_xa);
 	device->dev_set = NULL;
+	vfio_device_set_put(set);
 }
 
 /**
@@ -107,14 +145,14 @@ static void vfio_release_device_set(struct vfio_device *device)
  */
 unsigned int vfio_device_set_open_count(struct vfio_device_set *dev_set)
 {
-	struct vfio_device *cur;
-	unsigned int open_count = 0;
+	struct vfio_device *member;
+	unsigned int total = 0;
 
 	lockdep_assert_held(&dev_set->lock);
 
-	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
-		open_count += cur->open_count;
-	return open_count;
+	list_for_each_entry(member, &dev_set->device_list, dev_set_list)
+		total += member->open_count;
+	return total;
 }
 EXPORT_SYMBOL_GPL(vfio_device_set_open_count);
 
@@ -175,34 +213,34 @@ static void vfio_device_release_alloc(struct device *dev)
 int vfio_init_device(struct vfio_device *device, struct device *dev,
 		     const struct vfio_device_ops *ops)
 {
-	int ret;
+	int index, ret;
 
-	ret = ida_alloc_max(&vfio_device_ida, MINORMASK, GFP_KERNEL);
-	if (ret < 0) {
-		dev_dbg(dev, "no free vfio device index\n");
-		return ret;
-	}
-	device->index = ret;
-	init_completion(&device->comp);
 	device->dev = dev;
 	device->ops = ops;
+	init_completion(&device->comp);
 
-	if (ops->init) {
-		ret = ops->init(device);
-		if (ret)
-			goto err_free_index;
+	index = ida_alloc_max(&vfio_device_ida, MINORMASK, GFP_KERNEL);
+	if (index < 0) {
+		dev_dbg(dev, "no free vfio device index\n");
+		return index;
 	}
+	device->index = index;
+
+	/* The driver's part first: until it succeeds there is no kref. */
+	ret = ops->init ? ops->init(device) : 0;
+	if (ret)
+		goto err_free_index;
 
 	device_initialize(&device->device);
-	device->device.release = vfio_device_release;
+	device->device.parent = dev;
 	device->device.class = vfio_device_class;
-	device->device.parent = device->dev;
+	device->device.release = vfio_device_release;
 	return 0;
 
 err_free_index:
 	/* ops->init() may have put the device in a set already. */
 	vfio_release_device_set(device);
-	ida_free(&vfio_device_ida, device->index);
+	ida_free(&vfio_device_ida, index);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_init_device);
@@ -225,22 +263,20 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 	struct vfio_device *device;
 	int ret;
 
-	if (WARN_ON(size < sizeof(struct vfio_device)))
+	/* vfio_alloc_device() already checked the member is first. */
+	if (WARN_ON(size < sizeof(*device)))
 		return ERR_PTR(-EINVAL);
 
 	device = kvzalloc(size, GFP_KERNEL);
-	if (!device)
-		return ERR_PTR(-ENOMEM);
+	ret = device ? vfio_init_device(device, dev, ops) : -ENOMEM;
+	if (ret) {
+		kvfree(device);
+		return ERR_PTR(ret);
+	}
 
-	ret = vfio_init_device(device, dev, ops);
-	if (ret)
-		goto err_free_device;
+	/* Ours to free now, after ops->release(). */
 	device->device.release = vfio_device_release_alloc;
 	return device;
-
-err_free_device:
-	kvfree(device);
-	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(_vfio_alloc_device);
 
