@@ -8,6 +8,23 @@
 #include <linux/bitops.h>
 #include "vfio.h"
 
+/*
+ * Make room for @size more bytes at the end of the chain and return them.
+ * A chain we cannot grow is useless to the caller, so it is dropped.
+ */
+static void *vfio_info_cap_grow(struct vfio_info_cap *caps, size_t size)
+{
+	void *bigger = krealloc(caps->buf, caps->size + size, GFP_KERNEL);
+
+	if (!bigger) {
+		kfree(caps->buf);
+		*caps = (struct vfio_info_cap){ };
+		return NULL;
+	}
+	caps->buf = bigger;
+	return bigger + caps->size;
+}
+
 /**
  * vfio_info_cap_add - append a capability to a chain being built
  * @caps: the chain; caps->buf and caps->size start out NULL and 0
@@ -26,30 +43,29 @@ struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
 					       size_t size, u16 id,
 					       u16 version)
 {
-	struct vfio_info_cap_header *header, *last;
-	void *buf;
+	struct vfio_info_cap_header *cap, *tail;
+	size_t at = caps->size;
 
-	buf = krealloc(caps->buf, caps->size + size, GFP_KERNEL);
-	if (!buf) {
-		kfree(caps->buf);
-		caps->buf = NULL;
-		caps->size = 0;
+	cap = vfio_info_cap_grow(caps, size);
+	if (!cap)
 		return ERR_PTR(-ENOMEM);
-	}
-	caps->buf = buf;
 
 	/* This ends up in the user's buffer: no stale bytes. */
-	header = buf + caps->size;
-	memset(header, 0, size);
-	header->id = id;
-	header->version = version;
+	memset(cap, 0, size);
+	cap->id = id;
+	cap->version = version;
 
-	/* The first capability links to itself at 0, which ends the chain. */
-	for (last = buf; last->next; last = buf + last->next)
-		;
-	last->next = caps->size;
-	caps->size += size;
-	return header;
+	/*
+	 * Hook it to the current tail.  A next of 0 ends the chain, so the
+	 * first capability (at offset 0) is its own tail and stays 0.
+	 */
+	tail = caps->buf;
+	while (tail->next)
+		tail = (void *)caps->buf + tail->next;
+	tail->next = at;
+
+	caps->size = at + size;
+	return cap;
 }
 EXPORT_SYMBOL_GPL(vfio_info_cap_add);
 
@@ -80,16 +96,53 @@ EXPORT_SYMBOL_GPL(vfio_info_cap_shift);
 int vfio_info_add_capability(struct vfio_info_cap *caps,
 			     struct vfio_info_cap_header *cap, size_t size)
 {
-	struct vfio_info_cap_header *header;
+	size_t body = size - sizeof(*cap);
+	struct vfio_info_cap_header *copy;
 
-	header = vfio_info_cap_add(caps, size, cap->id, cap->version);
-	if (IS_ERR(header))
-		return PTR_ERR(header);
+	copy = vfio_info_cap_add(caps, size, cap->id, cap->version);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
 
-	memcpy(header + 1, cap + 1, size - sizeof(*header));
+	/* The header is already right; only what follows it is copied. */
+	memcpy((u8 *)copy + sizeof(*copy), (u8 *)cap + sizeof(*cap), body);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_info_add_capability);
+
+/*
+ * Bytes of data per irq that follow a struct vfio_irq_set with @flags, or
+ * -EINVAL when the flags name no data type or more than one.
+ */
+static int vfio_irq_set_elem_size(u32 flags)
+{
+	static const struct {
+		u32	type;
+		int	elem;
+	} data_types[] = {
+		{ VFIO_IRQ_SET_DATA_NONE,	0 },
+		{ VFIO_IRQ_SET_DATA_BOOL,	sizeof(u8) },
+		{ VFIO_IRQ_SET_DATA_EVENTFD,	sizeof(s32) },
+	};
+	u32 type = flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(data_types); i++)
+		if (data_types[i].type == type)
+			return data_types[i].elem;
+	return -EINVAL;
+}
+
+/* Whether index, start and count of @hdr stay inside the device's irqs. */
+static bool vfio_irq_set_in_range(const struct vfio_irq_set *hdr,
+				  int num_irqs, int max_irq_type)
+{
+	if (hdr->index >= max_irq_type)
+		return false;
+	/* Also keeps start + count below from wrapping. */
+	if (hdr->count >= U32_MAX - hdr->start)
+		return false;
+	return hdr->start < num_irqs && hdr->start + hdr->count <= num_irqs;
+}
 
 /**
  * vfio_set_irqs_validate_and_prepare - common checks for DEVICE_SET_IRQS
@@ -108,45 +161,26 @@ int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 				       int num_irqs, int max_irq_type,
 				       size_t *data_size)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
-	size_t size;
+	const u32 known = VFIO_IRQ_SET_DATA_TYPE_MASK |
+			  VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	const size_t fixed = offsetofend(struct vfio_irq_set, count);
+	int elem = vfio_irq_set_elem_size(hdr->flags);
+	size_t payload;
 
-	if (hdr->argsz < minsz || hdr->index >= max_irq_type ||
-	    hdr->count >= U32_MAX - hdr->start ||
-	    hdr->flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK |
-			   VFIO_IRQ_SET_ACTION_TYPE_MASK))
+	/* Every failure below is -EINVAL, so their order does not matter. */
+	if (hdr->argsz < fixed || (hdr->flags & ~known) || elem < 0)
+		return -EINVAL;
+	if (hweight32(hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) > 1)
+		return -EINVAL;		/* more than one action */
+	if (!vfio_irq_set_in_range(hdr, num_irqs, max_irq_type))
 		return -EINVAL;
 
-	if (hweight32(hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) > 1)
+	payload = (size_t)hdr->count * elem;
+	if (elem && (!data_size || hdr->argsz - fixed < payload))
 		return -EINVAL;
 
 	if (data_size)
-		*data_size = 0;
-
-	if (hdr->start >= num_irqs || hdr->start + hdr->count > num_irqs)
-		return -EINVAL;
-
-	switch (hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
-	case VFIO_IRQ_SET_DATA_NONE:
-		size = 0;
-		break;
-	case VFIO_IRQ_SET_DATA_BOOL:
-		size = sizeof(u8);
-		break;
-	case VFIO_IRQ_SET_DATA_EVENTFD:
-		size = sizeof(s32);
-		break;
-	default:
-		return -EINVAL;	/* more than one data type */
-	}
-
-	if (size) {
-		if (hdr->argsz - minsz < hdr->count * size)
-			return -EINVAL;
-		if (!data_size)
-			return -EINVAL;
-		*data_size = hdr->count * size;
-	}
+		*data_size = payload;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_set_irqs_validate_and_prepare);
