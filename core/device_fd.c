@@ -55,17 +55,45 @@ static void vfio_device_last_close(struct vfio_device *device)
 	mutex_unlock(&group->group_lock);
 }
 
-static int vfio_device_fops_release(struct inode *inode, struct file *filep)
+/*
+ * One more open fd of @device.  The count goes up first: a driver's
+ * open_device() already sees itself counted in vfio_device_set_open_count().
+ */
+static int vfio_device_add_user(struct vfio_device *device)
 {
-	struct vfio_device *device = filep->private_data;
+	int ret = 0;
+
+	mutex_lock(&device->dev_set->lock);
+	WRITE_ONCE(device->open_count, device->open_count + 1);
+	if (device->open_count == 1) {
+		ret = vfio_device_first_open(device);
+		if (ret)
+			WRITE_ONCE(device->open_count, 0);
+	}
+	mutex_unlock(&device->dev_set->lock);
+	return ret;
+}
+
+/* Undo vfio_device_add_user(); returns how many fds are still open. */
+static unsigned int vfio_device_drop_user(struct vfio_device *device)
+{
+	unsigned int left;
 
 	mutex_lock(&device->dev_set->lock);
 	if (device->open_count == 1)
 		vfio_device_last_close(device);
-	WRITE_ONCE(device->open_count, device->open_count - 1);
-	trace_vfio_device_close(device, device->open_count, 0);
+	left = device->open_count - 1;
+	WRITE_ONCE(device->open_count, left);
 	mutex_unlock(&device->dev_set->lock);
+	return left;
+}
 
+static int vfio_device_file_release(struct inode *inode, struct file *filep)
+{
+	struct vfio_device *device = filep->private_data;
+	unsigned int left = vfio_device_drop_user(device);
+
+	trace_vfio_device_close(device, left, 0);
 	module_put(vfio_device_driver_owner(device));
 	vfio_group_unuse_container(device->group);
 	/* May let vfio_unregister_group_dev() finish: touch nothing after. */
@@ -73,7 +101,7 @@ static int vfio_device_fops_release(struct inode *inode, struct file *filep)
 	return 0;
 }
 
-static ssize_t vfio_device_fops_read(struct file *filep, char __user *buf,
+static ssize_t vfio_device_file_read(struct file *filep, char __user *buf,
 				     size_t count, loff_t *ppos)
 {
 	struct vfio_device *device = filep->private_data;
@@ -88,7 +116,7 @@ static ssize_t vfio_device_fops_read(struct file *filep, char __user *buf,
 	return ret;
 }
 
-static ssize_t vfio_device_fops_write(struct file *filep,
+static ssize_t vfio_device_file_write(struct file *filep,
 				      const char __user *buf,
 				      size_t count, loff_t *ppos)
 {
@@ -104,7 +132,7 @@ static ssize_t vfio_device_fops_write(struct file *filep,
 	return ret;
 }
 
-static int vfio_device_fops_mmap(struct file *filep,
+static int vfio_device_file_mmap(struct file *filep,
 				 struct vm_area_struct *vma)
 {
 	struct vfio_device *device = filep->private_data;
@@ -114,7 +142,7 @@ static int vfio_device_fops_mmap(struct file *filep,
 	return device->ops->mmap(device, vma);
 }
 
-static long vfio_device_fops_unl_ioctl(struct file *filep, unsigned int cmd,
+static long vfio_device_file_ioctl(struct file *filep, unsigned int cmd,
 				       unsigned long arg)
 {
 	struct vfio_device *device = filep->private_data;
@@ -127,14 +155,14 @@ static long vfio_device_fops_unl_ioctl(struct file *filep, unsigned int cmd,
 	return device->ops->ioctl(device, cmd, arg);
 }
 
-static const struct file_operations vfio_device_fops = {
-	.owner		= THIS_MODULE,
-	.release	= vfio_device_fops_release,
-	.read		= vfio_device_fops_read,
-	.write		= vfio_device_fops_write,
-	.unlocked_ioctl	= vfio_device_fops_unl_ioctl,
+static const struct file_operations vfio_device_file_ops = {
+	.read		= vfio_device_file_read,
+	.write		= vfio_device_file_write,
+	.mmap		= vfio_device_file_mmap,
+	.unlocked_ioctl	= vfio_device_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.mmap		= vfio_device_fops_mmap,
+	.release	= vfio_device_file_release,
+	.owner		= THIS_MODULE,
 };
 
 /**
@@ -154,25 +182,19 @@ struct file *vfio_device_open_file(struct vfio_device *device)
 	if (ret)
 		return ERR_PTR(ret);
 
-	if (!try_module_get(owner)) {
-		ret = -ENODEV;
+	ret = -ENODEV;
+	if (!try_module_get(owner))
 		goto err_unuse_container;
-	}
 
-	mutex_lock(&device->dev_set->lock);
-	WRITE_ONCE(device->open_count, device->open_count + 1);
-	if (device->open_count == 1) {
-		ret = vfio_device_first_open(device);
-		if (ret)
-			goto err_undo_count;
-	}
-	mutex_unlock(&device->dev_set->lock);
+	ret = vfio_device_add_user(device);
+	if (ret)
+		goto err_module_put;
 
-	filep = anon_inode_getfile("[vfio-device]", &vfio_device_fops,
+	filep = anon_inode_getfile("[vfio-device]", &vfio_device_file_ops,
 				   device, O_RDWR);
 	if (IS_ERR(filep)) {
 		ret = PTR_ERR(filep);
-		goto err_close_device;
+		goto err_drop_user;
 	}
 	/*
 	 * Regions are addressed by file offset, so allow pread/pwrite.  There
@@ -188,13 +210,9 @@ struct file *vfio_device_open_file(struct vfio_device *device)
 	trace_vfio_device_open(device, READ_ONCE(device->open_count), 0);
 	return filep;
 
-err_close_device:
-	mutex_lock(&device->dev_set->lock);
-	if (device->open_count == 1)
-		vfio_device_last_close(device);
-err_undo_count:
-	WRITE_ONCE(device->open_count, device->open_count - 1);
-	mutex_unlock(&device->dev_set->lock);
+err_drop_user:
+	vfio_device_drop_user(device);
+err_module_put:
 	module_put(owner);
 err_unuse_container:
 	vfio_group_unuse_container(device->group);

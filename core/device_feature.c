@@ -189,21 +189,23 @@ static int vfio_feature_mig_device_state(struct vfio_device *device,
 static int vfio_feature_migration(struct vfio_device *device, u32 flags,
 				  void __user *arg, size_t argsz)
 {
-	struct vfio_device_feature_migration mig = {
-		.flags = device->migration_flags,
-	};
+	struct vfio_device_feature_migration info;
 	int ret;
 
+	/* A device without migration ops does not know the feature. */
 	if (!device->mig_ops)
 		return -ENOTTY;
 
+	/* Read-only; 0 is a successful probe, 1 asks for the data. */
 	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_GET,
-				 sizeof(mig));
-	if (ret != 1)
+				 sizeof(info));
+	if (ret <= 0)
 		return ret;
-	if (copy_to_user(arg, &mig, sizeof(mig)))
-		return -EFAULT;
-	return 0;
+
+	info = (struct vfio_device_feature_migration) {
+		.flags = device->migration_flags,
+	};
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
 /* Read the user's ranges into an interval tree, refusing overlaps. */
