@@ -268,14 +268,15 @@ int mdev_register_parent(struct mdev_parent *parent, struct device *dev,
 	    mdev_driver->driver.bus != &mdev_bus_type)
 		return -EINVAL;
 
-	memset(parent, 0, sizeof(*parent));
+	/* Whatever the caller left in @parent is overwritten. */
+	*parent = (struct mdev_parent) {
+		.dev = dev,
+		.mdev_driver = mdev_driver,
+		.types = types,
+		.nr_types = nr_types,
+		.available_instances = ATOMIC_INIT(mdev_driver->max_instances),
+	};
 	init_rwsem(&parent->unreg_sem);
-	parent->dev = dev;
-	parent->mdev_driver = mdev_driver;
-	parent->types = types;
-	parent->nr_types = nr_types;
-	atomic_set(&parent->available_instances, mdev_driver->max_instances);
-
 	ret = mdev_types_add(parent);
 	if (ret)
 		return ret;

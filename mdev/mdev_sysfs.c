@@ -208,6 +208,16 @@ static void mdev_type_del(struct mdev_type *type)
 	kobject_put(&type->kobj);
 }
 
+/* Remove the first @count types of @parent, then their directory. */
+static void mdev_types_del_first(struct mdev_parent *parent,
+				 unsigned int count)
+{
+	while (count--)
+		mdev_type_del(parent->types[count]);
+	kset_unregister(parent->mdev_types_kset);
+	parent->mdev_types_kset = NULL;
+}
+
 /**
  * mdev_types_add - create a parent's mdev_supported_types directory
  * @parent: the parent, with @dev, @mdev_driver and @types filled in
@@ -216,27 +226,25 @@ static void mdev_type_del(struct mdev_type *type)
  */
 int mdev_types_add(struct mdev_parent *parent)
 {
-	unsigned int i;
+	struct kset *dir;
+	unsigned int n;
 	int ret;
 
-	parent->mdev_types_kset = kset_create_and_add("mdev_supported_types",
-						      NULL, &parent->dev->kobj);
-	if (!parent->mdev_types_kset)
+	dir = kset_create_and_add("mdev_supported_types", NULL,
+				  &parent->dev->kobj);
+	if (!dir)
 		return -ENOMEM;
+	/* mdev_type_add() puts each type's kobject in this kset. */
+	parent->mdev_types_kset = dir;
 
-	for (i = 0; i < parent->nr_types; i++) {
-		ret = mdev_type_add(parent, parent->types[i]);
-		if (ret)
-			goto err_del_types;
+	for (n = 0; n < parent->nr_types; n++) {
+		ret = mdev_type_add(parent, parent->types[n]);
+		if (ret) {
+			mdev_types_del_first(parent, n);
+			return ret;
+		}
 	}
 	return 0;
-
-err_del_types:
-	while (i--)
-		mdev_type_del(parent->types[i]);
-	kset_unregister(parent->mdev_types_kset);
-	parent->mdev_types_kset = NULL;
-	return ret;
 }
 
 /**
@@ -247,12 +255,7 @@ err_del_types:
  */
 void mdev_types_del(struct mdev_parent *parent)
 {
-	unsigned int i = parent->nr_types;
-
-	while (i--)
-		mdev_type_del(parent->types[i]);
-	kset_unregister(parent->mdev_types_kset);
-	parent->mdev_types_kset = NULL;
+	mdev_types_del_first(parent, parent->nr_types);
 }
 
 /**
@@ -334,17 +337,18 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(remove);
 
-static struct attribute *mdev_device_attrs[] = {
+/* Every device on the mdev bus has just the one attribute, "remove". */
+static struct attribute *mdev_bus_dev_attrs[] = {
 	&dev_attr_remove.attr,
 	NULL,
 };
 
-static const struct attribute_group mdev_device_group = {
-	.attrs = mdev_device_attrs,
+static const struct attribute_group mdev_bus_dev_group = {
+	.attrs = mdev_bus_dev_attrs,
 };
 
-/* Attributes of every device on the mdev bus. */
+/* The bus's dev_groups (mdev_driver.c). */
 const struct attribute_group *mdev_device_groups[] = {
-	&mdev_device_group,
+	&mdev_bus_dev_group,
 	NULL,
 };
