@@ -1359,21 +1359,21 @@ static const struct dma_buf_ops mbochs_dmabuf_ops = {
 };
 
 static const struct vfio_device_ops mbochs_dev_ops = {
-	.name		= "vfio-mbochs",
-	.init		= mbochs_init_dev,
-	.release	= mbochs_release_dev,
 	.read		= mbochs_read,
 	.write		= mbochs_write,
-	.ioctl		= mbochs_ioctl,
 	.mmap		= mbochs_mmap,
+	.ioctl		= mbochs_ioctl,
+	.init		= mbochs_init_dev,
+	.release	= mbochs_release_dev,
+	.name		= "vfio-mbochs",
 };
 
 static struct mdev_driver mbochs_driver = {
-	.device_api	= VFIO_DEVICE_API_PCI_STRING,
 	.probe		= mbochs_probe,
 	.remove		= mbochs_remove,
 	.get_available	= mbochs_get_available,
 	.show_description = mbochs_show_description,
+	.device_api	= VFIO_DEVICE_API_PCI_STRING,
 	.driver = {
 		.name	= MBOCHS_NAME,
 		.owner	= THIS_MODULE,

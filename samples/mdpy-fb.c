@@ -204,13 +204,14 @@ static void mdpy_fb_remove(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
+/* Drawing is the generic one for a linear, CPU-mapped framebuffer. */
 static const struct fb_ops mdpy_fb_ops = {
-	.owner		= THIS_MODULE,
-	.fb_destroy	= mdpy_fb_destroy,
-	.fb_setcolreg	= mdpy_fb_setcolreg,
 	.fb_fillrect	= cfb_fillrect,
 	.fb_copyarea	= cfb_copyarea,
 	.fb_imageblit	= cfb_imageblit,
+	.fb_setcolreg	= mdpy_fb_setcolreg,
+	.fb_destroy	= mdpy_fb_destroy,
+	.owner		= THIS_MODULE,
 };
 
 static const struct pci_device_id mdpy_fb_pci_ids[] = {

@@ -58,30 +58,24 @@ struct mdpy_type {
 	u32 height;
 };
 
+/* A type per mode; the pretty name spells the mode out. */
+#define MDPY_MODE(_sysfs, _label, _w, _h) {				\
+	.type = {							\
+		.sysfs_name = _sysfs,					\
+		.pretty_name = "MDPY " _label " (" #_w "x" #_h ")",	\
+	},								\
+	.width = _w,							\
+	.height = _h,							\
+}
+
 static struct mdpy_type mdpy_types[] = {
-	{
-		.type.sysfs_name = "vga",
-		.type.pretty_name = "MDPY VGA (640x480)",
-		.width = 640,
-		.height = 480,
-	}, {
-		.type.sysfs_name = "xga",
-		.type.pretty_name = "MDPY XGA (1024x768)",
-		.width = 1024,
-		.height = 768,
-	}, {
-		.type.sysfs_name = "hd",
-		.type.pretty_name = "MDPY Full HD (1920x1080)",
-		.width = 1920,
-		.height = 1080,
-	},
+	MDPY_MODE("vga", "VGA", 640, 480),
+	MDPY_MODE("xga", "XGA", 1024, 768),
+	MDPY_MODE("hd", "Full HD", 1920, 1080),
 };
 
-static struct mdev_type *mdpy_mdev_types[] = {
-	&mdpy_types[0].type,
-	&mdpy_types[1].type,
-	&mdpy_types[2].type,
-};
+/* The list mdev_register_parent() takes; filled from mdpy_types at init. */
+static struct mdev_type *mdpy_mdev_types[ARRAY_SIZE(mdpy_types)];
 
 static inline struct mdpy_type *to_mdpy_type(struct mdev_type *mtype)
 {
@@ -529,20 +523,20 @@ static struct device *mdpy_parent_dev;
 static struct mdev_parent mdpy_parent;
 
 static const struct vfio_device_ops mdpy_dev_ops = {
-	.name		= "vfio-mdpy",
-	.init		= mdpy_init_dev,
-	.release	= mdpy_release_dev,
 	.read		= mdpy_read,
 	.write		= mdpy_write,
-	.ioctl		= mdpy_ioctl,
 	.mmap		= mdpy_mmap,
+	.ioctl		= mdpy_ioctl,
+	.init		= mdpy_init_dev,
+	.release	= mdpy_release_dev,
+	.name		= "vfio-mdpy",
 };
 
 static struct mdev_driver mdpy_driver = {
-	.device_api	= VFIO_DEVICE_API_PCI_STRING,
 	.probe		= mdpy_probe,
 	.remove		= mdpy_remove,
 	.show_description = mdpy_show_description,
+	.device_api	= VFIO_DEVICE_API_PCI_STRING,
 	.driver = {
 		.name	= MDPY_NAME,
 		.owner	= THIS_MODULE,
@@ -552,11 +546,15 @@ static struct mdev_driver mdpy_driver = {
 
 static int __init mdpy_init(void)
 {
+	unsigned int i;
 	int ret;
 
 	if (!max_devices)
 		return -EINVAL;
 	mdpy_driver.max_instances = max_devices;
+
+	for (i = 0; i < ARRAY_SIZE(mdpy_types); i++)
+		mdpy_mdev_types[i] = &mdpy_types[i].type;
 
 	ret = mdev_register_driver(&mdpy_driver);
 	if (ret)
