@@ -18,28 +18,53 @@
 #define DRIVER_DESC	"IRQFD support for VFIO bus drivers"
 #define DRIVER_VERSION	"0.1"
 
-/* Runs teardowns and flushes; flushing it waits for all of them. */
-static struct workqueue_struct *vfio_irqfd_cleanup_wq;
+/*
+ * Every teardown and every forced thread run goes through this queue, so
+ * draining it is how disable() and flush_thread() wait for them.
+ */
+static struct workqueue_struct *virqfd_wq;
 
 /*
- * Protects every driver's *pvirqfd pointer: whoever clears it under this
- * lock owns the teardown, so the EPOLLHUP path and vfio_virqfd_disable()
- * never both queue it.
+ * Guards the drivers' slots (the struct virqfd ** given to enable()).  A
+ * virqfd is torn down by whoever empties its slot under this lock, which
+ * keeps EPOLLHUP and vfio_virqfd_disable() from both doing it.
  */
-static DEFINE_SPINLOCK(virqfd_lock);
+static DEFINE_SPINLOCK(virqfd_slot_lock);
 
-static void virqfd_deactivate(struct virqfd *virqfd)
+/*
+ * Empty @slot and queue the teardown of what it held.  With @only set,
+ * do so only if the slot still holds that virqfd: it may already have
+ * been disabled and the slot reused.
+ */
+static void virqfd_evict_locked(struct virqfd **slot, struct virqfd *only)
 {
-	lockdep_assert_held(&virqfd_lock);
-	queue_work(vfio_irqfd_cleanup_wq, &virqfd->shutdown);
+	struct virqfd *old = *slot;
+
+	lockdep_assert_held(&virqfd_slot_lock);
+
+	if (!old || (only && old != only))
+		return;
+	*slot = NULL;
+	queue_work(virqfd_wq, &old->shutdown);
 }
 
-/* The eventfd fired: run the handler and maybe the thread. */
-static void virqfd_fire(struct virqfd *virqfd)
+static void virqfd_call_thread(struct virqfd *virqfd)
 {
-	if ((!virqfd->handler ||
-	     virqfd->handler(virqfd->opaque, virqfd->data)) &&
-	    virqfd->thread)
+	if (virqfd->thread)
+		virqfd->thread(virqfd->opaque, virqfd->data);
+}
+
+/*
+ * The eventfd counted up (atomic context).  No handler, or a handler
+ * asking for more, means the thread has work to do.
+ */
+static void virqfd_signalled(struct virqfd *virqfd)
+{
+	bool want_thread = true;
+
+	if (virqfd->handler)
+		want_thread = virqfd->handler(virqfd->opaque, virqfd->data);
+	if (want_thread && virqfd->thread)
 		schedule_work(&virqfd->inject);
 }
 
@@ -47,65 +72,106 @@ static int virqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 			 int sync, void *key)
 {
 	struct virqfd *virqfd = container_of(wait, struct virqfd, wait);
-	__poll_t flags = key_to_poll(key);
+	__poll_t events = key_to_poll(key);
+	unsigned long irqflags;
+	u64 count;
 
-	if (flags & EPOLLIN) {
-		u64 cnt;
-
-		/* Consume the count so the next signal wakes us again. */
-		eventfd_ctx_do_read(virqfd->eventfd, &cnt);
-		virqfd_fire(virqfd);
+	if (events & EPOLLIN) {
+		/* Reset the counter so the next write wakes us again. */
+		eventfd_ctx_do_read(virqfd->eventfd, &count);
+		virqfd_signalled(virqfd);
 	}
 
-	if (flags & EPOLLHUP) {
-		unsigned long irqflags;
+	if (!(events & EPOLLHUP))
+		return 0;
 
-		spin_lock_irqsave(&virqfd_lock, irqflags);
-		/* Unless disable() got here first, the teardown is ours. */
-		if (*virqfd->pvirqfd == virqfd) {
-			*virqfd->pvirqfd = NULL;
-			virqfd_deactivate(virqfd);
-		}
-		spin_unlock_irqrestore(&virqfd_lock, irqflags);
-	}
+	/* The eventfd is going away; so must we. */
+	spin_lock_irqsave(&virqfd_slot_lock, irqflags);
+	virqfd_evict_locked(virqfd->pvirqfd, virqfd);
+	spin_unlock_irqrestore(&virqfd_slot_lock, irqflags);
 	return 0;
 }
 
-static void virqfd_ptable_queue_proc(struct file *file,
-				     wait_queue_head_t *wqh, poll_table *pt)
+/* vfs_poll() hands us the eventfd's wait queue here. */
+static void virqfd_add_waiter(struct file *file, wait_queue_head_t *wqh,
+			      poll_table *pt)
 {
-	struct virqfd *virqfd = container_of(pt, struct virqfd, pt);
-
-	add_wait_queue(wqh, &virqfd->wait);
+	add_wait_queue(wqh, &container_of(pt, struct virqfd, pt)->wait);
 }
 
-static void virqfd_shutdown(struct work_struct *work)
+static void virqfd_inject_work(struct work_struct *work)
+{
+	virqfd_call_thread(container_of(work, struct virqfd, inject));
+}
+
+static void virqfd_flush_work(struct work_struct *work)
+{
+	virqfd_call_thread(container_of(work, struct virqfd, flush_inject));
+}
+
+static void virqfd_shutdown_work(struct work_struct *work)
 {
 	struct virqfd *virqfd = container_of(work, struct virqfd, shutdown);
-	u64 cnt;
+	struct eventfd_ctx *ctx = virqfd->eventfd;
+	u64 count;
 
-	eventfd_ctx_remove_wait_queue(virqfd->eventfd, &virqfd->wait, &cnt);
-	/* No new inject can be queued now; let a running one finish. */
+	/*
+	 * Once off the wait queue nothing queues inject any more; wait for
+	 * one already queued before freeing what it uses.
+	 */
+	eventfd_ctx_remove_wait_queue(ctx, &virqfd->wait, &count);
 	flush_work(&virqfd->inject);
-	eventfd_ctx_put(virqfd->eventfd);
 	kfree(virqfd);
+	eventfd_ctx_put(ctx);
 }
 
-static void virqfd_inject(struct work_struct *work)
+/* A virqfd holding a reference on the eventfd behind @file, not armed yet. */
+static struct virqfd *virqfd_create(struct file *file, void *opaque,
+				    int (*handler)(void *, void *),
+				    void (*thread)(void *, void *),
+				    void *data, struct virqfd **slot)
 {
-	struct virqfd *virqfd = container_of(work, struct virqfd, inject);
+	struct eventfd_ctx *ctx;
+	struct virqfd *virqfd;
 
-	if (virqfd->thread)
-		virqfd->thread(virqfd->opaque, virqfd->data);
+	ctx = eventfd_ctx_fileget(file);
+	if (IS_ERR(ctx))
+		return ERR_CAST(ctx);
+
+	virqfd = kmalloc(sizeof(*virqfd), GFP_KERNEL_ACCOUNT);
+	if (!virqfd) {
+		eventfd_ctx_put(ctx);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	*virqfd = (struct virqfd) {
+		.opaque = opaque,
+		.eventfd = ctx,
+		.handler = handler,
+		.thread = thread,
+		.data = data,
+		.pvirqfd = slot,
+	};
+	INIT_WORK(&virqfd->inject, virqfd_inject_work);
+	INIT_WORK(&virqfd->flush_inject, virqfd_flush_work);
+	INIT_WORK(&virqfd->shutdown, virqfd_shutdown_work);
+	init_waitqueue_func_entry(&virqfd->wait, virqfd_wakeup);
+	init_poll_funcptr(&virqfd->pt, virqfd_add_waiter);
+	return virqfd;
 }
 
-static void virqfd_flush_inject(struct work_struct *work)
+/* Put @virqfd into its driver's slot, which must be empty. */
+static int virqfd_install(struct virqfd *virqfd)
 {
-	struct virqfd *virqfd = container_of(work, struct virqfd,
-					     flush_inject);
+	int ret = -EBUSY;
 
-	if (virqfd->thread)
-		virqfd->thread(virqfd->opaque, virqfd->data);
+	spin_lock_irq(&virqfd_slot_lock);
+	if (!*virqfd->pvirqfd) {
+		*virqfd->pvirqfd = virqfd;
+		ret = 0;
+	}
+	spin_unlock_irq(&virqfd_slot_lock);
+	return ret;
 }
 
 /**
@@ -129,65 +195,41 @@ int vfio_virqfd_enable(void *opaque, int (*handler)(void *, void *),
 		       void (*thread)(void *, void *), void *data,
 		       struct virqfd **pvirqfd, int fd)
 {
-	struct eventfd_ctx *ctx;
 	struct virqfd *virqfd;
-	__poll_t events;
-	struct fd irqfd;
+	__poll_t pending;
+	struct fd f;
 	int ret;
 
-	virqfd = kzalloc(sizeof(*virqfd), GFP_KERNEL_ACCOUNT);
-	if (!virqfd)
-		return -ENOMEM;
+	/*
+	 * Keep the file pinned until we are on its wait queue, so its
+	 * EPOLLHUP cannot come before we can see it.
+	 */
+	f = fdget(fd);
+	if (!f.file)
+		return -EBADF;
 
-	virqfd->pvirqfd = pvirqfd;
-	virqfd->opaque = opaque;
-	virqfd->handler = handler;
-	virqfd->thread = thread;
-	virqfd->data = data;
-	INIT_WORK(&virqfd->shutdown, virqfd_shutdown);
-	INIT_WORK(&virqfd->inject, virqfd_inject);
-	INIT_WORK(&virqfd->flush_inject, virqfd_flush_inject);
-
-	irqfd = fdget(fd);
-	if (!irqfd.file) {
-		ret = -EBADF;
-		goto err_free;
-	}
-
-	ctx = eventfd_ctx_fileget(irqfd.file);
-	if (IS_ERR(ctx)) {
-		ret = PTR_ERR(ctx);
+	virqfd = virqfd_create(f.file, opaque, handler, thread, data, pvirqfd);
+	if (IS_ERR(virqfd)) {
+		ret = PTR_ERR(virqfd);
 		goto err_fdput;
 	}
-	virqfd->eventfd = ctx;
 
-	spin_lock_irq(&virqfd_lock);
-	if (*pvirqfd) {
-		spin_unlock_irq(&virqfd_lock);
-		ret = -EBUSY;
-		goto err_put_ctx;
-	}
-	*pvirqfd = virqfd;
-	spin_unlock_irq(&virqfd_lock);
+	ret = virqfd_install(virqfd);
+	if (ret)
+		goto err_free_virqfd;
 
-	init_waitqueue_func_entry(&virqfd->wait, virqfd_wakeup);
-	init_poll_funcptr(&virqfd->pt, virqfd_ptable_queue_proc);
-	events = vfs_poll(irqfd.file, &virqfd->pt);
+	pending = vfs_poll(f.file, &virqfd->pt);
+	if (pending & EPOLLIN)
+		virqfd_signalled(virqfd);
 
-	/* A signal from before we were on the wait queue still counts. */
-	if (events & EPOLLIN)
-		virqfd_fire(virqfd);
-
-	/* Hold the file until here so EPOLLHUP cannot race the setup. */
-	fdput(irqfd);
+	fdput(f);
 	return 0;
 
-err_put_ctx:
-	eventfd_ctx_put(ctx);
-err_fdput:
-	fdput(irqfd);
-err_free:
+err_free_virqfd:
+	eventfd_ctx_put(virqfd->eventfd);
 	kfree(virqfd);
+err_fdput:
+	fdput(f);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_virqfd_enable);
@@ -201,17 +243,14 @@ EXPORT_SYMBOL_GPL(vfio_virqfd_enable);
  */
 void vfio_virqfd_disable(struct virqfd **pvirqfd)
 {
-	unsigned long flags;
+	unsigned long irqflags;
 
-	spin_lock_irqsave(&virqfd_lock, flags);
-	if (*pvirqfd) {
-		virqfd_deactivate(*pvirqfd);
-		*pvirqfd = NULL;
-	}
-	spin_unlock_irqrestore(&virqfd_lock, flags);
+	spin_lock_irqsave(&virqfd_slot_lock, irqflags);
+	virqfd_evict_locked(pvirqfd, NULL);
+	spin_unlock_irqrestore(&virqfd_slot_lock, irqflags);
 
-	/* Also waits for a teardown an EPOLLHUP queued before us. */
-	flush_workqueue(vfio_irqfd_cleanup_wq);
+	/* Flushing also waits for a teardown EPOLLHUP queued earlier. */
+	flush_workqueue(virqfd_wq);
 }
 EXPORT_SYMBOL_GPL(vfio_virqfd_disable);
 
@@ -224,29 +263,29 @@ EXPORT_SYMBOL_GPL(vfio_virqfd_disable);
  */
 void vfio_virqfd_flush_thread(struct virqfd **pvirqfd)
 {
-	unsigned long flags;
+	unsigned long irqflags;
+	struct virqfd *cur;
 
-	spin_lock_irqsave(&virqfd_lock, flags);
-	if (*pvirqfd && (*pvirqfd)->thread)
-		queue_work(vfio_irqfd_cleanup_wq, &(*pvirqfd)->flush_inject);
-	spin_unlock_irqrestore(&virqfd_lock, flags);
+	spin_lock_irqsave(&virqfd_slot_lock, irqflags);
+	cur = *pvirqfd;
+	/* Queued where teardowns go: it cannot outlive its virqfd. */
+	if (cur && cur->thread)
+		queue_work(virqfd_wq, &cur->flush_inject);
+	spin_unlock_irqrestore(&virqfd_slot_lock, irqflags);
 
-	flush_workqueue(vfio_irqfd_cleanup_wq);
+	flush_workqueue(virqfd_wq);
 }
 EXPORT_SYMBOL_GPL(vfio_virqfd_flush_thread);
 
 static int __init vfio_virqfd_init(void)
 {
-	vfio_irqfd_cleanup_wq = alloc_workqueue("vfio-irqfd-cleanup",
-						WQ_UNBOUND, 0);
-	if (!vfio_irqfd_cleanup_wq)
-		return -ENOMEM;
-	return 0;
+	virqfd_wq = alloc_workqueue("vfio-irqfd-cleanup", WQ_UNBOUND, 0);
+	return virqfd_wq ? 0 : -ENOMEM;
 }
 
 static void __exit vfio_virqfd_exit(void)
 {
-	destroy_workqueue(vfio_irqfd_cleanup_wq);
+	destroy_workqueue(virqfd_wq);
 }
 
 module_init(vfio_virqfd_init);
