@@ -77,14 +77,17 @@ same_build() {
 	grep -q O "/sys/module/$m/taint" || { echo "$m: no O (out-of-tree) taint"; return 1; }
 }
 
+# modpath NAME: the file modprobe would load (modinfo -b / says "//lib").
+modpath() { modinfo -b "$ROOT" -n "$1" | sed 's|^//*|/|'; }
+
 # ours MODULE...: each is loaded, resolves to updates/mdevfw and is our build.
 ours() {
 	local p m
 	for p in "$@"; do
 		m=${p##*/}
 		[ -e "/sys/module/$m" ] || { echo "$m not loaded"; return 1; }
-		[ "$(modinfo -b "$ROOT" -n "$m")" = "$DIR/$p.ko" ] ||
-			{ echo "modinfo -n $m: $(modinfo -b "$ROOT" -n "$m"), not $DIR/$p.ko"; return 1; }
+		[ "$(modpath "$m")" = "$DIR/$p.ko" ] ||
+			{ echo "modinfo -n $m: $(modpath "$m"), not $DIR/$p.ko"; return 1; }
 		same_build "$m" "$TOP/$p.ko" || return 1
 	done
 	echo "loaded: $(cut -d' ' -f1 /proc/modules | grep -E '^(vfio|mdev|mtty)' | tr '\n' ' ')"
@@ -101,7 +104,7 @@ mtty_works() {
 in_tree_back() {
 	local m p
 	for m in mdev/mdev vfio vfio_iommu_type1; do
-		p=$(modinfo -b "$ROOT" -n "${m##*/}") && echo "${m##*/}: $p" &&
+		p=$(modpath "${m##*/}") && echo "${m##*/}: $p" &&
 		[ "$p" = "$LIB/$INTREE/$m.ko" ] || return 1
 	done
 	! modinfo -b "$ROOT" mtty >/dev/null 2>&1 && [ ! -e "$DIR" ]
@@ -131,9 +134,9 @@ check "modules.dep maps mdev and mtty to updates/mdevfw" bash -c \
 	"grep -q '^updates/mdevfw/mdev/mdev.ko:' $LIB/modules.dep &&
 	 grep -q '^updates/mdevfw/samples/mtty.ko: .*updates/mdevfw/mdev/mdev.ko' $LIB/modules.dep"
 check "modprobe mdev loads ours, not the in-tree one" bash -c \
-	"modprobe ${MP[*]} mdev && $(declare -f ours same_build); ROOT=$ROOT DIR=$DIR ours mdev/mdev"
+	"modprobe ${MP[*]} mdev && $(declare -f modpath ours same_build); ROOT=$ROOT DIR=$DIR ours mdev/mdev"
 check "modprobe mtty vfio_iommu_type1: ours, and their dependencies" bash -c \
-	"modprobe ${MP[*]} -a mtty vfio_iommu_type1 && $(declare -f ours same_build);
+	"modprobe ${MP[*]} -a mtty vfio_iommu_type1 && $(declare -f modpath ours same_build);
 	 ROOT=$ROOT DIR=$DIR ours core/vfio core/vfio_iommu_type1 mdev/mdev samples/mtty"
 check "the modprobed mtty creates and removes an mdev" mtty_works
 check "modprobe -r unloads the stack" bash -c \
