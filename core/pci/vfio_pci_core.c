@@ -161,15 +161,9 @@ int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 	if (!vdev->pci_saved_state)
 		pci_dbg(pdev, "%s: could not save the config state\n", __func__);
 
-	if (likely(!nointxmask)) {
-		if (pdev->irq && pci_intx_mask_supported(pdev)) {
-			vdev->pci_2_3 = true;
-		} else {
-			vdev->pci_2_3 = false;
-		}
-	} else {
-		vdev->pci_2_3 = false;
-	}
+	/* INTx masking by the command register, where it works. */
+	vdev->pci_2_3 = !nointxmask && pdev->irq &&
+			pci_intx_mask_supported(pdev);
 
 	/* Leave INTx disabled until the user asks for it. */
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
@@ -758,9 +752,12 @@ static int vfio_pci_dev_set_hot_reset(struct vfio_device_set *dev_set,
 			return -EINVAL;
 	}
 
+	/* Several locks of one class: try each, give up on contention. */
 	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
-		/* Members are locked in list order; no other path nests them. */
-		vfio_pci_zap_and_down_write_memory_lock(cur);
+		if (!vfio_pci_zap_and_memory_trylock(cur)) {
+			ret = -EBUSY;
+			goto out_unlock;
+		}
 		locked_last = cur;
 	}
 
@@ -770,6 +767,9 @@ static int vfio_pci_dev_set_hot_reset(struct vfio_device_set *dev_set,
 				    vdev.dev_set_list)
 			cur->needs_reset = false;
 
+out_unlock:
+	if (!locked_last)
+		return ret;
 	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
 		up_write(&cur->memory_lock);
 		if (cur == locked_last)

@@ -100,6 +100,40 @@ void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_core_device *vdev)
 }
 
 /**
+ * vfio_pci_zap_and_memory_trylock - the same without ever sleeping on a lock
+ * @vdev: the device
+ *
+ * For hot reset, which locks every device of a set: blocking on several
+ * locks of the same classes could deadlock, so contention fails instead.
+ *
+ * Return: true with the mappings zapped and memory_lock held for write,
+ * false with nothing held.
+ */
+bool vfio_pci_zap_and_memory_trylock(struct vfio_pci_core_device *vdev)
+{
+	struct vfio_pci_mmap_vma *mmap_vma, *tmp;
+	struct mm_struct *mm;
+
+	if (!mutex_trylock(&vdev->vma_lock))
+		return false;
+	list_for_each_entry_safe(mmap_vma, tmp, &vdev->vma_list, vma_next) {
+		mm = mmap_vma->vma->vm_mm;
+		if (!mmap_read_trylock(mm))
+			goto err_unlock_vma;
+		vfio_pci_zap_one(mmap_vma);
+		mmap_read_unlock(mm);
+	}
+	if (!down_write_trylock(&vdev->memory_lock))
+		goto err_unlock_vma;
+	mutex_unlock(&vdev->vma_lock);
+	return true;
+
+err_unlock_vma:
+	mutex_unlock(&vdev->vma_lock);
+	return false;
+}
+
+/**
  * vfio_pci_memory_lock_and_enable - lock memory and make sure decode is on
  * @vdev: the device
  *

@@ -70,6 +70,7 @@ void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_core_device *vdev);
 u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 					u16 cmd);
+bool vfio_pci_zap_and_memory_trylock(struct vfio_pci_core_device *vdev);
 void vfio_pci_zap_bars(struct vfio_pci_core_device *vdev);
 /*
  * The caller of vfio_pci_set_power_state() on an enabled device holds
