@@ -19,7 +19,7 @@ OUT=/run/mdevfw/artifacts
 [ -d /run/mdevfw ] || OUT=${TEST_TMP:-/tmp}/artifacts
 mkdir -p "$OUT"
 FIG=${BENCH_TRACE_FIGURE:-device_fd_open_close}
-FUNCS=${BENCH_TRACE_FUNCS:-vfio_group_fops_unl_ioctl *vfio_device*release}
+FUNCS=${BENCH_TRACE_FUNCS:-vfio_group_*ioctl *vfio_device*release}
 T=/sys/kernel/tracing
 [ -e $T/current_tracer ] || mount -t tracefs nodev $T || exit 1
 
@@ -40,7 +40,8 @@ trace_one() {
 		echo "$f" >> $T/set_graph_function 2>/dev/null ||
 			echo "# no function matches $f"
 	done
-	if ! [ -s $T/set_graph_function ] ||
+	# (tracefs files have no size: test the contents)
+	if ! grep -q . $T/set_graph_function ||
 	   grep -q 'all functions' $T/set_graph_function; then
 		echo "# nothing to trace for $tag"
 		return 1
