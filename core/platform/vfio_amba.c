@@ -16,116 +16,63 @@
 
 #define DRIVER_DESC	"VFIO for AMBA devices"
 
-/* An AMBA device has one memory resource. */
-static struct resource *
-vfio_amba_get_resource(struct vfio_platform_device *vdev, int i)
+static char *vfio_amba_label(struct device *dev)
 {
-	struct amba_device *adev = to_amba_device(vdev->device);
-
-	return i == 0 ? &adev->res : NULL;
+	return kasprintf(GFP_KERNEL, "vfio-amba-%08x",
+			 to_amba_device(dev)->periphid);
 }
 
-static int vfio_amba_get_irq(struct vfio_platform_device *vdev, int i)
+/* An AMBA device has one memory resource and up to AMBA_NR_IRQS lines. */
+static struct resource *vfio_amba_resource(struct device *dev,
+					   unsigned int index)
 {
-	struct amba_device *adev = to_amba_device(vdev->device);
-
-	if (i < 0 || i >= AMBA_NR_IRQS || !adev->irq[i])
-		return -ENXIO;
-	return adev->irq[i];
+	return index ? NULL : &to_amba_device(dev)->res;
 }
 
-static int vfio_amba_init_dev(struct vfio_device *core_vdev)
+static int vfio_amba_irq(struct device *dev, unsigned int index)
 {
-	struct vfio_platform_device *vdev = to_vfio_platform(core_vdev);
-	struct amba_device *adev = to_amba_device(core_vdev->dev);
-	int ret;
+	struct amba_device *adev = to_amba_device(dev);
 
-	vdev->name = kasprintf(GFP_KERNEL, "vfio-amba-%08x", adev->periphid);
-	if (!vdev->name)
-		return -ENOMEM;
-
-	vdev->device = &adev->dev;
-	vdev->flags = VFIO_DEVICE_FLAGS_AMBA;
-	vdev->get_resource = vfio_amba_get_resource;
-	vdev->get_irq = vfio_amba_get_irq;
-	vdev->reset_required = false;
-
-	ret = vfio_platform_init_common(vdev);
-	if (ret)
-		kfree(vdev->name);
-	return ret;
+	return index < AMBA_NR_IRQS && adev->irq[index] ?
+	       adev->irq[index] : -ENXIO;
 }
 
-static void vfio_amba_release_dev(struct vfio_device *core_vdev)
-{
-	struct vfio_platform_device *vdev = to_vfio_platform(core_vdev);
-
-	vfio_platform_release_common(vdev);
-	kfree(vdev->name);
-	vfio_free_device(core_vdev);
-}
-
-static const struct vfio_device_ops vfio_amba_ops = {
-	.name		= "vfio-amba",
-	.init		= vfio_amba_init_dev,
-	.release	= vfio_amba_release_dev,
-	.open_device	= vfio_platform_open_device,
-	.close_device	= vfio_platform_close_device,
-	.ioctl		= vfio_platform_ioctl,
-	.read		= vfio_platform_read,
-	.write		= vfio_platform_write,
-	.mmap		= vfio_platform_mmap,
+static const struct vfio_platform_bus vfio_amba_bus = {
+	.type_flag	= VFIO_DEVICE_FLAGS_AMBA,
+	.label		= vfio_amba_label,
+	.resource	= vfio_amba_resource,
+	.irq		= vfio_amba_irq,
 };
 
+/* Few PrimeCells have a reset: take them without one (see above). */
 static int vfio_amba_probe(struct amba_device *adev, const struct amba_id *id)
 {
-	struct vfio_platform_device *vdev;
-	int ret;
-
-	vdev = vfio_alloc_device(vfio_platform_device, vdev, &adev->dev,
-				 &vfio_amba_ops);
-	if (IS_ERR(vdev))
-		return PTR_ERR(vdev);
-
-	ret = vfio_register_group_dev(&vdev->vdev);
-	if (ret)
-		goto err_put_device;
-
-	dev_set_drvdata(&adev->dev, vdev);
-	return 0;
-
-err_put_device:
-	vfio_put_device(&vdev->vdev);
-	return ret;
+	return vfio_platform_bind(&adev->dev, &vfio_amba_bus, false);
 }
 
 static void vfio_amba_remove(struct amba_device *adev)
 {
-	struct vfio_platform_device *vdev = dev_get_drvdata(&adev->dev);
-
-	vfio_unregister_group_dev(&vdev->vdev);
-	vfio_put_device(&vdev->vdev);
+	vfio_platform_unbind(&adev->dev);
 }
 
-/* Empty: the table's terminator matches no device (see the comment above). */
+/* Only the terminator: this driver matches no device by itself. */
 static const struct amba_id vfio_amba_ids[] = {
 	{ 0, 0 },
 };
 MODULE_DEVICE_TABLE(amba, vfio_amba_ids);
 
 static struct amba_driver vfio_amba_driver = {
-	.probe		= vfio_amba_probe,
-	.remove		= vfio_amba_remove,
-	.id_table	= vfio_amba_ids,
 	.drv = {
 		.name	= "vfio-amba",
 		.owner	= THIS_MODULE,
 	},
-	.driver_managed_dma = true,
+	.id_table	= vfio_amba_ids,
+	.driver_managed_dma = true,	/* the VFIO core claims DMA ownership */
+	.probe		= vfio_amba_probe,
+	.remove		= vfio_amba_remove,
 };
-
 module_amba_driver(vfio_amba_driver);
 
-MODULE_LICENSE("GPL v2");
+MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mdevfw developers");
 MODULE_DESCRIPTION(DRIVER_DESC);

@@ -30,17 +30,36 @@ static LIST_HEAD(reset_list);
 /* ------------------------------------------------------------------ */
 /* The reset registry                                                  */
 
+/* The entry registered for @compat, or NULL; reset_lock held. */
+static struct vfio_platform_reset_entry *
+vfio_platform_reset_find(const char *compat)
+{
+	struct vfio_platform_reset_entry *entry;
+
+	lockdep_assert_held(&reset_lock);
+	list_for_each_entry(entry, &reset_list, link)
+		if (!strcmp(entry->compat, compat))
+			return entry;
+	return NULL;
+}
+
 /**
  * __vfio_platform_register_reset - add a reset to the registry
- * @node: the entry, usually made by vfio_platform_register_reset()
+ * @entry: the entry, static data of the providing module; normally made
+ *         by module_vfio_reset_handler()
  *
- * Devices opened from now on whose "compatible" string is @node->compat
- * use @node->of_reset.
+ * Devices bound from now on whose "compatible" string is @entry->compat
+ * use @entry->fn.  A second entry for the same string is ignored with a
+ * warning: the first one stays in charge.
  */
-void __vfio_platform_register_reset(struct vfio_platform_reset_node *node)
+void __vfio_platform_register_reset(struct vfio_platform_reset_entry *entry)
 {
 	mutex_lock(&reset_lock);
-	list_add(&node->link, &reset_list);
+	if (vfio_platform_reset_find(entry->compat))
+		pr_warn("vfio-platform: a reset for %s is registered already\n",
+			entry->compat);
+	else
+		list_add_tail(&entry->link, &reset_list);
 	mutex_unlock(&reset_lock);
 }
 EXPORT_SYMBOL_GPL(__vfio_platform_register_reset);
@@ -50,43 +69,38 @@ EXPORT_SYMBOL_GPL(__vfio_platform_register_reset);
  * @compat: the "compatible" string it was registered for
  * @fn: the reset function
  *
- * Devices already using it keep the module pinned, so this only runs once
- * none does.
+ * Devices using it keep its module pinned, so this only runs once none
+ * does.  An entry for @compat with another function stays.
  */
 void vfio_platform_unregister_reset(const char *compat,
 				    vfio_platform_reset_fn_t fn)
 {
-	struct vfio_platform_reset_node *node, *tmp;
+	struct vfio_platform_reset_entry *entry;
 
 	mutex_lock(&reset_lock);
-	list_for_each_entry_safe(node, tmp, &reset_list, link) {
-		if (!strcmp(node->compat, compat) && node->of_reset == fn) {
-			list_del(&node->link);
-			break;
-		}
-	}
+	entry = vfio_platform_reset_find(compat);
+	if (entry && entry->fn == fn)
+		list_del(&entry->link);
 	mutex_unlock(&reset_lock);
 }
 EXPORT_SYMBOL_GPL(vfio_platform_unregister_reset);
 
-/* The registered reset for @compat, with its module pinned, or NULL. */
-static vfio_platform_reset_fn_t
-vfio_platform_lookup_reset(const char *compat, struct module **module)
+/*
+ * Take the registered reset for the device's compatible string, pinning its
+ * module; false when there is none or its module is on the way out.
+ */
+static bool vfio_platform_reset_take(struct vfio_platform_device *vdev)
 {
-	struct vfio_platform_reset_node *node;
-	vfio_platform_reset_fn_t reset = NULL;
+	struct vfio_platform_reset_entry *entry;
 
 	mutex_lock(&reset_lock);
-	list_for_each_entry(node, &reset_list, link) {
-		if (!strcmp(node->compat, compat) &&
-		    try_module_get(node->owner)) {
-			*module = node->owner;
-			reset = node->of_reset;
-			break;
-		}
+	entry = vfio_platform_reset_find(vdev->reset.compat);
+	if (entry && try_module_get(entry->owner)) {
+		vdev->reset.fn = entry->fn;
+		vdev->reset.owner = entry->owner;
 	}
 	mutex_unlock(&reset_lock);
-	return reset;
+	return vdev->reset.fn;
 }
 
 #ifdef CONFIG_ACPI
@@ -99,14 +113,14 @@ static const char *vfio_platform_acpi_hid(struct device *dev)
 
 static bool vfio_platform_acpi_has_reset(struct vfio_platform_device *vdev)
 {
-	return acpi_has_method(ACPI_HANDLE(vdev->device), "_RST");
+	return acpi_has_method(ACPI_HANDLE(vdev->dev), "_RST");
 }
 
 static int vfio_platform_acpi_reset(struct vfio_platform_device *vdev)
 {
 	acpi_status status;
 
-	status = acpi_evaluate_object(ACPI_HANDLE(vdev->device), "_RST",
+	status = acpi_evaluate_object(ACPI_HANDLE(vdev->dev), "_RST",
 				      NULL, NULL);
 	return ACPI_FAILURE(status) ? -EIO : 0;
 }
@@ -129,94 +143,95 @@ static int vfio_platform_acpi_reset(struct vfio_platform_device *vdev)
 
 static bool vfio_platform_has_reset(struct vfio_platform_device *vdev)
 {
-	if (vdev->acpihid)
+	if (vdev->reset.acpi_hid)
 		return vfio_platform_acpi_has_reset(vdev);
-	return vdev->of_reset;
+	return vdev->reset.fn;
 }
 
 /* Find the reset for the device, loading its module on demand. */
 static void vfio_platform_get_reset(struct vfio_platform_device *vdev)
 {
-	if (vdev->acpihid || !vdev->compat)
+	if (vdev->reset.acpi_hid || !vdev->reset.compat)
 		return;
-
-	vdev->of_reset = vfio_platform_lookup_reset(vdev->compat,
-						    &vdev->reset_module);
-	if (vdev->of_reset)
+	if (vfio_platform_reset_take(vdev))
 		return;
-
-	request_module("vfio-reset:%s", vdev->compat);
-	vdev->of_reset = vfio_platform_lookup_reset(vdev->compat,
-						    &vdev->reset_module);
+	request_module("vfio-reset:%s", vdev->reset.compat);
+	vfio_platform_reset_take(vdev);
 }
 
 static void vfio_platform_put_reset(struct vfio_platform_device *vdev)
 {
-	if (vdev->of_reset) {
-		module_put(vdev->reset_module);
-		vdev->of_reset = NULL;
-		vdev->reset_module = NULL;
-	}
+	if (!vdev->reset.fn)
+		return;
+	module_put(vdev->reset.owner);
+	vdev->reset.owner = NULL;
+	vdev->reset.fn = NULL;
 }
 
 static int vfio_platform_call_reset(struct vfio_platform_device *vdev)
 {
-	if (vdev->acpihid) {
-		dev_dbg(vdev->device, "resetting through ACPI _RST\n");
+	if (vdev->reset.acpi_hid) {
+		dev_dbg(vdev->dev, "resetting through ACPI _RST\n");
 		return vfio_platform_acpi_reset(vdev);
 	}
-	if (vdev->of_reset) {
-		dev_dbg(vdev->device, "resetting through the %s reset\n",
-			vdev->compat);
-		return vdev->of_reset(vdev);
+	if (vdev->reset.fn) {
+		dev_dbg(vdev->dev, "resetting through the %s reset\n",
+			vdev->reset.compat);
+		return vdev->reset.fn(vdev);
 	}
-	dev_dbg(vdev->device, "no reset for %s\n", vdev->name);
+	dev_dbg(vdev->dev, "no reset for %s\n", vdev->label);
 	return -ENOENT;
 }
 
 /* ------------------------------------------------------------------ */
 /* Regions                                                             */
 
+/* What userspace may do with a memory resource: -EINVAL for other types. */
+static int vfio_platform_mem_describe(struct vfio_platform_mem *region,
+				      const struct resource *res)
+{
+	region->phys = res->start;
+	region->len = resource_size(res);
+
+	if (resource_type(res) == IORESOURCE_IO) {
+		region->is_pio = true;	/* listed, not accessible */
+		return 0;
+	}
+	if (resource_type(res) != IORESOURCE_MEM)
+		return -EINVAL;
+
+	region->info_flags = VFIO_REGION_INFO_FLAG_READ;
+	if (!(res->flags & IORESOURCE_READONLY))
+		region->info_flags |= VFIO_REGION_INFO_FLAG_WRITE;
+	/* Only whole pages can be handed to userspace. */
+	if (PAGE_ALIGNED(region->phys) && PAGE_ALIGNED(region->len))
+		region->info_flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	return 0;
+}
+
 static int vfio_platform_regions_init(struct vfio_platform_device *vdev)
 {
-	int cnt = 0, i;
+	struct vfio_platform_mem *mem;
+	unsigned int n = 0, i;
+	int ret;
 
-	while (vdev->get_resource(vdev, cnt))
-		cnt++;
+	while (vdev->bus->resource(vdev->dev, n))
+		n++;
 
-	vdev->regions = kcalloc(cnt, sizeof(*vdev->regions), GFP_KERNEL);
-	if (cnt && !vdev->regions)
+	mem = kcalloc(n, sizeof(*mem), GFP_KERNEL);
+	if (n && !mem)
 		return -ENOMEM;
 
-	for (i = 0; i < cnt; i++) {
-		struct resource *res = vdev->get_resource(vdev, i);
-		struct vfio_platform_region *region = &vdev->regions[i];
-
-		region->addr = res->start;
-		region->size = resource_size(res);
-		region->flags = 0;
-
-		switch (resource_type(res)) {
-		case IORESOURCE_MEM:
-			region->type = VFIO_PLATFORM_REGION_TYPE_MMIO;
-			region->flags |= VFIO_REGION_INFO_FLAG_READ;
-			if (!(res->flags & IORESOURCE_READONLY))
-				region->flags |= VFIO_REGION_INFO_FLAG_WRITE;
-			/* Only whole pages can be handed to userspace. */
-			if (!(region->addr & ~PAGE_MASK) &&
-			    !(region->size & ~PAGE_MASK))
-				region->flags |= VFIO_REGION_INFO_FLAG_MMAP;
-			break;
-		case IORESOURCE_IO:
-			region->type = VFIO_PLATFORM_REGION_TYPE_PIO;
-			break;
-		default:
-			kfree(vdev->regions);
-			vdev->regions = NULL;
-			return -EINVAL;
+	for (i = 0; i < n; i++) {
+		ret = vfio_platform_mem_describe(&mem[i],
+						 vdev->bus->resource(vdev->dev, i));
+		if (ret) {
+			kfree(mem);
+			return ret;
 		}
 	}
-	vdev->num_regions = cnt;
+	vdev->mem = mem;
+	vdev->nr_mem = n;
 	return 0;
 }
 
@@ -224,29 +239,29 @@ static void vfio_platform_regions_cleanup(struct vfio_platform_device *vdev)
 {
 	u32 i;
 
-	for (i = 0; i < vdev->num_regions; i++)
-		if (vdev->regions[i].ioaddr)
-			iounmap(vdev->regions[i].ioaddr);
-	vdev->num_regions = 0;
-	kfree(vdev->regions);
-	vdev->regions = NULL;
+	for (i = 0; i < vdev->nr_mem; i++)
+		if (vdev->mem[i].kva)
+			iounmap(vdev->mem[i].kva);
+	vdev->nr_mem = 0;
+	kfree(vdev->mem);
+	vdev->mem = NULL;
 }
 
 /*
  * The kernel mapping of an MMIO region, made on first use: two racing
  * readers may both map it, and the loser unmaps its copy again.
  */
-static void __iomem *vfio_platform_ioaddr(struct vfio_platform_region *region)
+static void __iomem *vfio_platform_ioaddr(struct vfio_platform_mem *region)
 {
-	void __iomem *addr = READ_ONCE(region->ioaddr);
+	void __iomem *addr = READ_ONCE(region->kva);
 	void __iomem *old;
 
 	if (addr)
 		return addr;
-	addr = ioremap(region->addr, region->size);
+	addr = ioremap(region->phys, region->len);
 	if (!addr)
 		return NULL;
-	old = cmpxchg(&region->ioaddr, NULL, addr);
+	old = cmpxchg(&region->kva, NULL, addr);
 	if (old) {
 		iounmap(addr);
 		return old;
@@ -278,20 +293,20 @@ int vfio_platform_open_device(struct vfio_device *core_vdev)
 	if (ret)
 		goto err_cleanup_regions;
 
-	ret = pm_runtime_resume_and_get(vdev->device);
+	ret = pm_runtime_resume_and_get(vdev->dev);
 	if (ret < 0)
 		goto err_cleanup_irqs;
 
 	ret = vfio_platform_call_reset(vdev);
 	if (ret && vdev->reset_required) {
-		dev_warn(vdev->device, "reset of %s failed: %d\n",
-			 vdev->name, ret);
+		dev_warn(vdev->dev, "reset of %s failed: %d\n",
+			 vdev->label, ret);
 		goto err_put_pm;
 	}
 	return 0;
 
 err_put_pm:
-	pm_runtime_put(vdev->device);
+	pm_runtime_put(vdev->dev);
 err_cleanup_irqs:
 	vfio_platform_irq_cleanup(vdev);
 err_cleanup_regions:
@@ -313,9 +328,9 @@ void vfio_platform_close_device(struct vfio_device *core_vdev)
 
 	ret = vfio_platform_call_reset(vdev);
 	if (ret && vdev->reset_required)
-		dev_warn(vdev->device, "reset of %s on close failed: %d\n",
-			 vdev->name, ret);
-	pm_runtime_put(vdev->device);
+		dev_warn(vdev->dev, "reset of %s on close failed: %d\n",
+			 vdev->label, ret);
+	pm_runtime_put(vdev->dev);
 	vfio_platform_irq_cleanup(vdev);
 	vfio_platform_regions_cleanup(vdev);
 }
@@ -344,11 +359,11 @@ static int vfio_platform_ioctl_get_info(struct vfio_platform_device *vdev,
 	if (ret)
 		return ret;
 
-	info.flags = vdev->flags;
+	info.flags = vdev->bus->type_flag;
 	if (vfio_platform_has_reset(vdev))
 		info.flags |= VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = vdev->num_regions;
-	info.num_irqs = vdev->num_irqs;
+	info.num_regions = vdev->nr_mem;
+	info.num_irqs = vdev->nr_intr;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -363,12 +378,12 @@ vfio_platform_ioctl_get_region_info(struct vfio_platform_device *vdev,
 	ret = vfio_platform_copy_arg(&info, arg, minsz);
 	if (ret)
 		return ret;
-	if (info.index >= vdev->num_regions)
+	if (info.index >= vdev->nr_mem)
 		return -EINVAL;
 
 	info.offset = VFIO_PLATFORM_INDEX_TO_OFFSET(info.index);
-	info.size = vdev->regions[info.index].size;
-	info.flags = vdev->regions[info.index].flags;
+	info.size = vdev->mem[info.index].len;
+	info.flags = vdev->mem[info.index].info_flags;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -382,45 +397,42 @@ static int vfio_platform_ioctl_get_irq_info(struct vfio_platform_device *vdev,
 	ret = vfio_platform_copy_arg(&info, arg, minsz);
 	if (ret)
 		return ret;
-	if (info.index >= vdev->num_irqs)
+	if (info.index >= vdev->nr_intr)
 		return -EINVAL;
 
-	info.flags = vdev->irqs[info.index].flags;
-	info.count = vdev->irqs[info.index].count;
+	info.flags = VFIO_IRQ_INFO_EVENTFD;
+	if (vdev->intr[info.index].level)
+		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
+	info.count = 1;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
 static int vfio_platform_ioctl_set_irqs(struct vfio_platform_device *vdev,
 					struct vfio_irq_set __user *arg)
 {
-	size_t minsz = offsetofend(struct vfio_irq_set, count);
-	struct vfio_irq_set hdr;
+	struct vfio_irq_set req;
+	/* One vector per index: at most one eventfd number or bool. */
+	u8 data[sizeof(s32)] = {};
 	size_t data_size = 0;
-	u8 *data = NULL;
+	unsigned int vectors;
 	int ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-
-	ret = vfio_set_irqs_validate_and_prepare(&hdr,
-			hdr.index < vdev->num_irqs ?
-				vdev->irqs[hdr.index].count : 0,
-			vdev->num_irqs, &data_size);
+	ret = vfio_platform_copy_arg(&req, arg,
+				     offsetofend(struct vfio_irq_set, count));
 	if (ret)
 		return ret;
 
-	if (data_size) {
-		data = memdup_user(&arg->data, data_size);
-		if (IS_ERR(data))
-			return PTR_ERR(data);
-	}
+	vectors = req.index < vdev->nr_intr ? 1 : 0;
+	ret = vfio_set_irqs_validate_and_prepare(&req, vectors, vdev->nr_intr,
+						 &data_size);
+	if (ret)
+		return ret;
+	if (WARN_ON_ONCE(data_size > sizeof(data)))
+		return -EINVAL;
+	if (data_size && copy_from_user(data, arg->data, data_size))
+		return -EFAULT;
 
-	mutex_lock(&vdev->igate);
-	ret = vfio_platform_set_irqs_ioctl(vdev, hdr.flags, hdr.index,
-					   hdr.start, hdr.count, data);
-	mutex_unlock(&vdev->igate);
-	kfree(data);
-	return ret;
+	return vfio_platform_set_irqs(vdev, &req, data);
 }
 
 static int vfio_platform_ioctl_reset(struct vfio_platform_device *vdev)
@@ -512,20 +524,20 @@ static ssize_t vfio_platform_rw(struct vfio_platform_device *vdev,
 	loff_t off = *ppos & VFIO_PLATFORM_OFFSET_MASK;
 	u32 need = write ? VFIO_REGION_INFO_FLAG_WRITE :
 			   VFIO_REGION_INFO_FLAG_READ;
-	struct vfio_platform_region *region;
+	struct vfio_platform_mem *region;
 	void __iomem *io;
 	size_t done = 0;
 
-	if (index >= vdev->num_regions)
+	if (index >= vdev->nr_mem)
 		return -EINVAL;
-	region = &vdev->regions[index];
-	if (!(region->flags & need))
+	region = &vdev->mem[index];
+	if (!(region->info_flags & need))
 		return -EINVAL;
-	if (region->type != VFIO_PLATFORM_REGION_TYPE_MMIO)
+	if (region->is_pio)
 		return -EINVAL;	/* port I/O is not supported, as upstream */
-	if (off >= region->size)
+	if (off >= region->len)
 		return -EINVAL;
-	count = min_t(size_t, count, region->size - off);
+	count = min_t(size_t, count, region->len - off);
 
 	io = vfio_platform_ioaddr(region);
 	if (!io)
@@ -592,64 +604,67 @@ int vfio_platform_mmap(struct vfio_device *core_vdev,
 	unsigned long index = vma->vm_pgoff >> shift;
 	unsigned long pgoff = vma->vm_pgoff & ((1UL << shift) - 1);
 	u64 req_len = vma->vm_end - vma->vm_start;
-	struct vfio_platform_region *region;
+	struct vfio_platform_mem *region;
 
-	if (index >= vdev->num_regions)
+	if (index >= vdev->nr_mem)
 		return -EINVAL;
-	region = &vdev->regions[index];
+	region = &vdev->mem[index];
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if (!(region->flags & VFIO_REGION_INFO_FLAG_MMAP))
+	if (!(region->info_flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return -EINVAL;
-	if (!(region->flags & VFIO_REGION_INFO_FLAG_READ) &&
+	if (!(region->info_flags & VFIO_REGION_INFO_FLAG_READ) &&
 	    (vma->vm_flags & VM_READ))
 		return -EINVAL;
-	if (!(region->flags & VFIO_REGION_INFO_FLAG_WRITE) &&
+	if (!(region->info_flags & VFIO_REGION_INFO_FLAG_WRITE) &&
 	    (vma->vm_flags & VM_WRITE))
 		return -EINVAL;
-	if ((pgoff << PAGE_SHIFT) + req_len > region->size)
+	if ((pgoff << PAGE_SHIFT) + req_len > region->len)
 		return -EINVAL;
 
 	vma->vm_private_data = vdev;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	return remap_pfn_range(vma, vma->vm_start,
-			       (region->addr >> PAGE_SHIFT) + pgoff,
+			       (region->phys >> PAGE_SHIFT) + pgoff,
 			       req_len, vma->vm_page_prot);
 }
 EXPORT_SYMBOL_GPL(vfio_platform_mmap);
 
 /* ------------------------------------------------------------------ */
-/* Setup and teardown, called from the binders' init and release ops   */
+/* The device's life: binding, setup and teardown                      */
 
 /**
  * vfio_platform_init_common - set up the base's part of a device
- * @vdev: the device, with @name, @flags, @device, @get_resource, @get_irq
- *        and @reset_required filled in by the binder
+ * @vdev: the device, with @dev, @bus and @reset_required filled in
  *
- * Reads the "compatible" string (or ACPI _HID) and finds the reset.
+ * Names the device, reads its "compatible" string (or ACPI _HID) and finds
+ * its reset.  Whatever it set up, vfio_platform_release_common() undoes,
+ * also after a failure.
  *
- * Return: 0, or -EINVAL when a reset is required and there is none.
+ * Return: 0, -ENOMEM, or -EINVAL without a compatible string or when a
+ * reset is required and there is none.
  */
 int vfio_platform_init_common(struct vfio_platform_device *vdev)
 {
-	struct device *dev = vdev->device;
+	struct device *dev = vdev->dev;
 
-	mutex_init(&vdev->igate);
+	vdev->label = vdev->bus->label(dev);
+	if (!vdev->label)
+		return -ENOMEM;
 
-	vdev->acpihid = vfio_platform_acpi_hid(dev);
-	if (!vdev->acpihid &&
-	    device_property_read_string(dev, "compatible", &vdev->compat)) {
-		dev_err(dev, "cannot read the compatible string of %s\n",
-			vdev->name);
-		mutex_destroy(&vdev->igate);
+	vdev->reset.acpi_hid = vfio_platform_acpi_hid(dev);
+	if (!vdev->reset.acpi_hid &&
+	    device_property_read_string(dev, "compatible",
+					&vdev->reset.compat)) {
+		dev_err(dev, "%s has no compatible string\n", vdev->label);
 		return -EINVAL;
 	}
 
 	vfio_platform_get_reset(vdev);
-	if (!vfio_platform_has_reset(vdev) && vdev->reset_required) {
-		dev_err(dev, "no reset function found for device %s\n",
-			vdev->name);
-		mutex_destroy(&vdev->igate);
+	if (vdev->reset_required && !vfio_platform_has_reset(vdev)) {
+		dev_err(dev,
+			"no reset function found for %s; reset_required=0 takes it anyway\n",
+			vdev->label);
 		return -EINVAL;
 	}
 	return 0;
@@ -663,10 +678,91 @@ EXPORT_SYMBOL_GPL(vfio_platform_init_common);
 void vfio_platform_release_common(struct vfio_platform_device *vdev)
 {
 	vfio_platform_put_reset(vdev);
-	mutex_destroy(&vdev->igate);
+	kfree(vdev->label);
+	vdev->label = NULL;
 }
 EXPORT_SYMBOL_GPL(vfio_platform_release_common);
 
-MODULE_LICENSE("GPL v2");
+/* The core frees the structure after this; only our own parts go here. */
+static void vfio_platform_release_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_platform_device *vdev = to_vfio_platform(core_vdev);
+
+	vfio_platform_release_common(vdev);
+	mutex_destroy(&vdev->intr_lock);
+}
+
+/* Every binder's device gets these; they differ only in struct vfio_platform_bus. */
+static const struct vfio_device_ops vfio_platform_base_ops = {
+	.name		= "vfio-platform-base",
+	.release	= vfio_platform_release_dev,
+	.open_device	= vfio_platform_open_device,
+	.close_device	= vfio_platform_close_device,
+	.read		= vfio_platform_read,
+	.write		= vfio_platform_write,
+	.mmap		= vfio_platform_mmap,
+	.ioctl		= vfio_platform_ioctl,
+};
+
+/**
+ * vfio_platform_bind - give a bus device to userspace, for a binder's probe
+ * @dev: the device
+ * @bus: how to find its resources
+ * @reset_required: refuse it when no reset is known for it
+ *
+ * On success the device's drvdata is our struct vfio_platform_device
+ * until vfio_platform_unbind().
+ *
+ * Return: 0, or a negative errno with nothing left to undo.
+ */
+int vfio_platform_bind(struct device *dev, const struct vfio_platform_bus *bus,
+		       bool reset_required)
+{
+	struct vfio_platform_device *vdev;
+	int ret;
+
+	vdev = vfio_alloc_device(vfio_platform_device, vdev, dev,
+				 &vfio_platform_base_ops);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+
+	/* From here on, the release op undoes whatever was set up. */
+	vdev->dev = dev;
+	vdev->bus = bus;
+	vdev->reset_required = reset_required;
+	mutex_init(&vdev->intr_lock);
+
+	ret = vfio_platform_init_common(vdev);
+	if (ret)
+		goto err_put_device;
+	ret = vfio_register_group_dev(&vdev->vdev);
+	if (ret)
+		goto err_put_device;
+	dev_set_drvdata(dev, vdev);
+	return 0;
+
+err_put_device:
+	vfio_put_device(&vdev->vdev);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_platform_bind);
+
+/**
+ * vfio_platform_unbind - undo vfio_platform_bind(), for a binder's remove
+ * @dev: the device
+ *
+ * Waits until userspace has closed the device.
+ */
+void vfio_platform_unbind(struct device *dev)
+{
+	struct vfio_platform_device *vdev = dev_get_drvdata(dev);
+
+	vfio_unregister_group_dev(&vdev->vdev);
+	dev_set_drvdata(dev, NULL);
+	vfio_put_device(&vdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_platform_unbind);
+
+MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mdevfw developers");
 MODULE_DESCRIPTION(DRIVER_DESC);

@@ -17,30 +17,30 @@
 #include "vfio_platform_private.h"
 
 /* Mask the line, unless it is masked already. */
-static void vfio_platform_mask(struct vfio_platform_irq *irq)
+static void vfio_platform_mask(struct vfio_platform_intr *irq)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&irq->lock, flags);
-	if (!irq->masked) {
-		if (irq->trigger)
-			disable_irq_nosync(irq->hwirq);
-		irq->masked = true;
+	spin_lock_irqsave(&irq->state_lock, flags);
+	if (!irq->disabled) {
+		if (irq->signal)
+			disable_irq_nosync(irq->linux_irq);
+		irq->disabled = true;
 	}
-	spin_unlock_irqrestore(&irq->lock, flags);
+	spin_unlock_irqrestore(&irq->state_lock, flags);
 }
 
-static void vfio_platform_unmask(struct vfio_platform_irq *irq)
+static void vfio_platform_unmask(struct vfio_platform_intr *irq)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&irq->lock, flags);
-	if (irq->masked) {
-		if (irq->trigger)
-			enable_irq(irq->hwirq);
-		irq->masked = false;
+	spin_lock_irqsave(&irq->state_lock, flags);
+	if (irq->disabled) {
+		if (irq->signal)
+			enable_irq(irq->linux_irq);
+		irq->disabled = false;
 	}
-	spin_unlock_irqrestore(&irq->lock, flags);
+	spin_unlock_irqrestore(&irq->state_lock, flags);
 }
 
 /* virqfd handlers: they run in the eventfd's wakeup path. */
@@ -58,18 +58,18 @@ static int vfio_platform_unmask_handler(void *opaque, void *data)
 
 static irqreturn_t vfio_platform_level_handler(int hwirq, void *dev_id)
 {
-	struct vfio_platform_irq *irq = dev_id;
+	struct vfio_platform_intr *irq = dev_id;
 	struct eventfd_ctx *trigger = NULL;
 	unsigned long flags;
 
-	spin_lock_irqsave(&irq->lock, flags);
-	if (!irq->masked && irq->trigger) {
+	spin_lock_irqsave(&irq->state_lock, flags);
+	if (!irq->disabled && irq->signal) {
 		/* Automask: the device keeps the line up until serviced. */
-		disable_irq_nosync(irq->hwirq);
-		irq->masked = true;
-		trigger = irq->trigger;
+		disable_irq_nosync(irq->linux_irq);
+		irq->disabled = true;
+		trigger = irq->signal;
 	}
-	spin_unlock_irqrestore(&irq->lock, flags);
+	spin_unlock_irqrestore(&irq->state_lock, flags);
 
 	if (!trigger)
 		return IRQ_NONE;
@@ -79,8 +79,8 @@ static irqreturn_t vfio_platform_level_handler(int hwirq, void *dev_id)
 
 static irqreturn_t vfio_platform_edge_handler(int hwirq, void *dev_id)
 {
-	struct vfio_platform_irq *irq = dev_id;
-	struct eventfd_ctx *trigger = READ_ONCE(irq->trigger);
+	struct vfio_platform_intr *irq = dev_id;
+	struct eventfd_ctx *trigger = READ_ONCE(irq->signal);
 
 	if (!trigger)
 		return IRQ_NONE;
@@ -88,9 +88,9 @@ static irqreturn_t vfio_platform_edge_handler(int hwirq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-static bool vfio_platform_irq_is_level(struct vfio_platform_irq *irq)
+static bool vfio_platform_irq_is_level(struct vfio_platform_intr *irq)
 {
-	return irq->flags & VFIO_IRQ_INFO_AUTOMASKED;
+	return irq->level;
 }
 
 /*
@@ -99,7 +99,7 @@ static bool vfio_platform_irq_is_level(struct vfio_platform_irq *irq)
  * userspace masked it before.
  */
 static int vfio_platform_set_trigger(struct vfio_platform_device *vdev,
-				     struct vfio_platform_irq *irq, s32 fd)
+				     struct vfio_platform_intr *irq, s32 fd)
 {
 	irq_handler_t handler = vfio_platform_irq_is_level(irq) ?
 		vfio_platform_level_handler : vfio_platform_edge_handler;
@@ -107,25 +107,25 @@ static int vfio_platform_set_trigger(struct vfio_platform_device *vdev,
 	unsigned long flags;
 	int ret;
 
-	lockdep_assert_held(&vdev->igate);
+	lockdep_assert_held(&vdev->intr_lock);
 
-	if (irq->trigger) {
+	if (irq->signal) {
 		/* Cleared first, so mask and unmask leave the line alone. */
-		spin_lock_irqsave(&irq->lock, flags);
-		trigger = irq->trigger;
-		irq->trigger = NULL;
-		spin_unlock_irqrestore(&irq->lock, flags);
-		free_irq(irq->hwirq, irq);
-		kfree(irq->name);
-		irq->name = NULL;
+		spin_lock_irqsave(&irq->state_lock, flags);
+		trigger = irq->signal;
+		irq->signal = NULL;
+		spin_unlock_irqrestore(&irq->state_lock, flags);
+		free_irq(irq->linux_irq, irq);
+		kfree(irq->label);
+		irq->label = NULL;
 		eventfd_ctx_put(trigger);
 	}
 	if (fd < 0)
 		return 0;
 
-	irq->name = kasprintf(GFP_KERNEL, "vfio-irq[%d](%s)", irq->hwirq,
-			      vdev->name);
-	if (!irq->name)
+	irq->label = kasprintf(GFP_KERNEL, "vfio-irq[%d](%s)", irq->linux_irq,
+			      vdev->label);
+	if (!irq->label)
 		return -ENOMEM;
 
 	trigger = eventfd_ctx_fdget(fd);
@@ -135,36 +135,36 @@ static int vfio_platform_set_trigger(struct vfio_platform_device *vdev,
 	}
 
 	/* Set before the line can fire; the handler reads it. */
-	spin_lock_irqsave(&irq->lock, flags);
-	irq->trigger = trigger;
-	spin_unlock_irqrestore(&irq->lock, flags);
+	spin_lock_irqsave(&irq->state_lock, flags);
+	irq->signal = trigger;
+	spin_unlock_irqrestore(&irq->state_lock, flags);
 
-	irq_set_status_flags(irq->hwirq, IRQ_NOAUTOEN);
-	ret = request_irq(irq->hwirq, handler, 0, irq->name, irq);
-	irq_clear_status_flags(irq->hwirq, IRQ_NOAUTOEN);
+	irq_set_status_flags(irq->linux_irq, IRQ_NOAUTOEN);
+	ret = request_irq(irq->linux_irq, handler, 0, irq->label, irq);
+	irq_clear_status_flags(irq->linux_irq, IRQ_NOAUTOEN);
 	if (ret)
 		goto err_put_trigger;
 
-	spin_lock_irqsave(&irq->lock, flags);
-	if (!irq->masked)
-		enable_irq(irq->hwirq);
-	spin_unlock_irqrestore(&irq->lock, flags);
+	spin_lock_irqsave(&irq->state_lock, flags);
+	if (!irq->disabled)
+		enable_irq(irq->linux_irq);
+	spin_unlock_irqrestore(&irq->state_lock, flags);
 	return 0;
 
 err_put_trigger:
-	irq->trigger = NULL;
+	irq->signal = NULL;
 	eventfd_ctx_put(trigger);
 err_free_name:
-	kfree(irq->name);
-	irq->name = NULL;
+	kfree(irq->label);
+	irq->label = NULL;
 	return ret;
 }
 
 static int vfio_platform_set_irq_mask(struct vfio_platform_device *vdev,
-				      struct vfio_platform_irq *irq,
+				      struct vfio_platform_intr *irq,
 				      u32 flags, void *data)
 {
-	if (!(irq->flags & VFIO_IRQ_INFO_MASKABLE))
+	if (!irq->level)
 		return -EINVAL;
 
 	if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
@@ -172,8 +172,8 @@ static int vfio_platform_set_irq_mask(struct vfio_platform_device *vdev,
 
 		if (fd >= 0)
 			return vfio_virqfd_enable(vdev, vfio_platform_mask_handler,
-						  NULL, irq, &irq->mask, fd);
-		vfio_virqfd_disable(&irq->mask);
+						  NULL, irq, &irq->mask_fd, fd);
+		vfio_virqfd_disable(&irq->mask_fd);
 		return 0;
 	}
 	if (flags & VFIO_IRQ_SET_DATA_NONE || *(u8 *)data)
@@ -182,10 +182,10 @@ static int vfio_platform_set_irq_mask(struct vfio_platform_device *vdev,
 }
 
 static int vfio_platform_set_irq_unmask(struct vfio_platform_device *vdev,
-					struct vfio_platform_irq *irq,
+					struct vfio_platform_intr *irq,
 					u32 flags, void *data)
 {
-	if (!(irq->flags & VFIO_IRQ_INFO_MASKABLE))
+	if (!irq->level)
 		return -EINVAL;
 
 	if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
@@ -194,8 +194,8 @@ static int vfio_platform_set_irq_unmask(struct vfio_platform_device *vdev,
 		if (fd >= 0)
 			return vfio_virqfd_enable(vdev,
 						  vfio_platform_unmask_handler,
-						  NULL, irq, &irq->unmask, fd);
-		vfio_virqfd_disable(&irq->unmask);
+						  NULL, irq, &irq->unmask_fd, fd);
+		vfio_virqfd_disable(&irq->unmask_fd);
 		return 0;
 	}
 	if (flags & VFIO_IRQ_SET_DATA_NONE || *(u8 *)data)
@@ -204,7 +204,7 @@ static int vfio_platform_set_irq_unmask(struct vfio_platform_device *vdev,
 }
 
 static int vfio_platform_set_irq_trigger(struct vfio_platform_device *vdev,
-					 struct vfio_platform_irq *irq,
+					 struct vfio_platform_intr *irq,
 					 unsigned int count, u32 flags,
 					 void *data)
 {
@@ -219,46 +219,43 @@ static int vfio_platform_set_irq_trigger(struct vfio_platform_device *vdev,
 		return vfio_platform_set_trigger(vdev, irq, *(s32 *)data);
 
 	/* NONE or BOOL true: userspace fires the interrupt itself. */
-	if (!irq->trigger)
+	if (!irq->signal)
 		return 0;
 	if (flags & VFIO_IRQ_SET_DATA_NONE || *(u8 *)data)
-		handler(irq->hwirq, irq);
+		handler(irq->linux_irq, irq);
 	return 0;
 }
 
 /**
- * vfio_platform_set_irqs_ioctl - carry out a validated VFIO_DEVICE_SET_IRQS
+ * vfio_platform_set_irqs - carry out a validated VFIO_DEVICE_SET_IRQS
  * @vdev: the device
- * @flags: the request's flags (one action, one data type)
- * @index: the IRQ index, already checked against num_irqs
- * @start: first vector (always 0 here)
- * @count: vectors (0 or 1 here)
- * @data: @count bools or eventfds, or NULL for DATA_NONE
+ * @req: the request, its index checked against nr_intr, its count 0 or 1
+ * @data: one bool or eventfd number, unused for DATA_NONE
  *
- * Context: called with @vdev->igate held.
  * Return: 0 or a negative errno.
  */
-int vfio_platform_set_irqs_ioctl(struct vfio_platform_device *vdev,
-				 u32 flags, unsigned int index,
-				 unsigned int start, unsigned int count,
-				 void *data)
+int vfio_platform_set_irqs(struct vfio_platform_device *vdev,
+			   const struct vfio_irq_set *req, const void *data)
 {
-	struct vfio_platform_irq *irq = &vdev->irqs[index];
+	struct vfio_platform_intr *irq = &vdev->intr[req->index];
+	u32 action = req->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	void *arg = (void *)data;
+	int ret = 0;
 
-	lockdep_assert_held(&vdev->igate);
-
-	switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
-	case VFIO_IRQ_SET_ACTION_MASK:
-		return count ? vfio_platform_set_irq_mask(vdev, irq, flags,
-							  data) : 0;
-	case VFIO_IRQ_SET_ACTION_UNMASK:
-		return count ? vfio_platform_set_irq_unmask(vdev, irq, flags,
-							    data) : 0;
-	case VFIO_IRQ_SET_ACTION_TRIGGER:
-		return vfio_platform_set_irq_trigger(vdev, irq, count, flags,
-						     data);
-	}
-	return -ENOTTY;
+	mutex_lock(&vdev->intr_lock);
+	if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
+		ret = vfio_platform_set_irq_trigger(vdev, irq, req->count,
+						    req->flags, arg);
+	else if (!req->count)
+		ret = 0;	/* masking no vector is a no-op */
+	else if (action == VFIO_IRQ_SET_ACTION_MASK)
+		ret = vfio_platform_set_irq_mask(vdev, irq, req->flags, arg);
+	else if (action == VFIO_IRQ_SET_ACTION_UNMASK)
+		ret = vfio_platform_set_irq_unmask(vdev, irq, req->flags, arg);
+	else
+		ret = -ENOTTY;
+	mutex_unlock(&vdev->intr_lock);
+	return ret;
 }
 
 /**
@@ -271,31 +268,27 @@ int vfio_platform_irq_init(struct vfio_platform_device *vdev)
 {
 	int cnt = 0, i;
 
-	while (vdev->get_irq(vdev, cnt) >= 0)
+	while (vdev->bus->irq(vdev->dev, cnt) >= 0)
 		cnt++;
 
-	vdev->irqs = kcalloc(cnt, sizeof(*vdev->irqs), GFP_KERNEL);
-	if (cnt && !vdev->irqs)
+	vdev->intr = kcalloc(cnt, sizeof(*vdev->intr), GFP_KERNEL);
+	if (cnt && !vdev->intr)
 		return -ENOMEM;
 
 	for (i = 0; i < cnt; i++) {
-		struct vfio_platform_irq *irq = &vdev->irqs[i];
-		int hwirq = vdev->get_irq(vdev, i);
+		struct vfio_platform_intr *irq = &vdev->intr[i];
+		int hwirq = vdev->bus->irq(vdev->dev, i);
 
 		if (hwirq <= 0) {
-			kfree(vdev->irqs);
-			vdev->irqs = NULL;
+			kfree(vdev->intr);
+			vdev->intr = NULL;
 			return -EINVAL;
 		}
-		spin_lock_init(&irq->lock);
-		irq->hwirq = hwirq;
-		irq->count = 1;
-		irq->flags = VFIO_IRQ_INFO_EVENTFD;
-		if (irq_get_trigger_type(hwirq) & IRQ_TYPE_LEVEL_MASK)
-			irq->flags |= VFIO_IRQ_INFO_MASKABLE |
-				      VFIO_IRQ_INFO_AUTOMASKED;
+		spin_lock_init(&irq->state_lock);
+		irq->linux_irq = hwirq;
+		irq->level = irq_get_trigger_type(hwirq) & IRQ_TYPE_LEVEL_MASK;
 	}
-	vdev->num_irqs = cnt;
+	vdev->nr_intr = cnt;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_platform_irq_init);
@@ -308,18 +301,18 @@ void vfio_platform_irq_cleanup(struct vfio_platform_device *vdev)
 {
 	u32 i;
 
-	mutex_lock(&vdev->igate);
-	for (i = 0; i < vdev->num_irqs; i++) {
-		struct vfio_platform_irq *irq = &vdev->irqs[i];
+	mutex_lock(&vdev->intr_lock);
+	for (i = 0; i < vdev->nr_intr; i++) {
+		struct vfio_platform_intr *irq = &vdev->intr[i];
 
-		vfio_virqfd_disable(&irq->mask);
-		vfio_virqfd_disable(&irq->unmask);
+		vfio_virqfd_disable(&irq->mask_fd);
+		vfio_virqfd_disable(&irq->unmask_fd);
 		vfio_platform_set_trigger(vdev, irq, -1);
 	}
-	mutex_unlock(&vdev->igate);
+	mutex_unlock(&vdev->intr_lock);
 
-	vdev->num_irqs = 0;
-	kfree(vdev->irqs);
-	vdev->irqs = NULL;
+	vdev->nr_intr = 0;
+	kfree(vdev->intr);
+	vdev->intr = NULL;
 }
 EXPORT_SYMBOL_GPL(vfio_platform_irq_cleanup);

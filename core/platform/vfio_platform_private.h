@@ -27,51 +27,69 @@
 struct vfio_platform_device;
 
 /**
- * struct vfio_platform_irq - one interrupt of the device, as userspace sees it
- * @flags: VFIO_IRQ_INFO_* flags reported by VFIO_DEVICE_GET_IRQ_INFO
- * @count: number of vectors (always 1 for a platform IRQ)
- * @hwirq: the Linux IRQ number
- * @name: the name under which the handler is requested
- * @trigger: eventfd signalled on each interrupt, or NULL when unused
- * @masked: the line is disabled on our behalf (by userspace or automasking)
- * @lock: protects @masked and the enable state of @hwirq
- * @unmask: virqfd that unmasks on a write to its eventfd
- * @mask: virqfd that masks on a write to its eventfd
+ * struct vfio_platform_intr - one interrupt of the device (one IRQ index)
+ * @linux_irq: the Linux IRQ number
+ * @level: a level interrupt: reported MASKABLE | AUTOMASKED, and its
+ *         handler disables the line before signalling
+ * @state_lock: protects @disabled, @signal and the enable state of
+ *              @linux_irq against the handler
+ * @disabled: the line is disabled on our behalf (userspace or automask)
+ * @signal: eventfd signalled on each interrupt, or NULL
+ * @label: the name the handler is requested under, while it is
+ * @mask_fd: virqfd that masks on a write to its eventfd
+ * @unmask_fd: virqfd that unmasks on a write to its eventfd
+ *
+ * Every index has exactly one vector, so VFIO_DEVICE_GET_IRQ_INFO
+ * derives its flags from @level and reports a count of 1.
  */
-struct vfio_platform_irq {
-	u32			flags;
-	u32			count;
-	int			hwirq;
-	char			*name;
-	struct eventfd_ctx	*trigger;
-	bool			masked;
-	spinlock_t		lock;
-	struct virqfd		*unmask;
-	struct virqfd		*mask;
+struct vfio_platform_intr {
+	int			linux_irq;
+	bool			level;
+
+	spinlock_t		state_lock;
+	bool			disabled;
+	struct eventfd_ctx	*signal;
+
+	/* Under vfio_platform_device.intr_lock. */
+	char			*label;
+	struct virqfd		*mask_fd;
+	struct virqfd		*unmask_fd;
 };
 
 /**
- * struct vfio_platform_region - one MMIO (or port) resource of the device
- * @addr: physical start
- * @size: length in bytes
- * @flags: VFIO_REGION_INFO_FLAG_* reported to userspace
- * @type: VFIO_PLATFORM_REGION_TYPE_* below
- * @ioaddr: kernel mapping for read()/write(), made on first use
+ * struct vfio_platform_mem - one memory resource of the device (a region)
+ * @phys: physical start
+ * @len: length in bytes
+ * @kva: kernel mapping for read()/write(), made on first use
+ * @info_flags: VFIO_REGION_INFO_FLAG_* reported to userspace
+ * @is_pio: a port I/O resource: listed, but neither readable nor mappable
  */
-struct vfio_platform_region {
-	u64			addr;
-	resource_size_t		size;
-	u32			flags;
-	u32			type;
-#define VFIO_PLATFORM_REGION_TYPE_MMIO	1
-#define VFIO_PLATFORM_REGION_TYPE_PIO	2
-	void __iomem		*ioaddr;
+struct vfio_platform_mem {
+	phys_addr_t		phys;
+	u64			len;
+	void __iomem		*kva;
+	u32			info_flags;
+	bool			is_pio;
+};
+
+/**
+ * struct vfio_platform_bus - what a binder tells the base about its bus
+ * @type_flag: VFIO_DEVICE_FLAGS_PLATFORM or VFIO_DEVICE_FLAGS_AMBA
+ * @label: a kmalloc()ed name of @dev for messages and IRQ names
+ * @resource: memory resource @index of @dev, or NULL past the last
+ * @irq: Linux IRQ of interrupt @index of @dev, negative past the last
+ */
+struct vfio_platform_bus {
+	u32	type_flag;
+	char	*(*label)(struct device *dev);
+	struct resource *(*resource)(struct device *dev, unsigned int index);
+	int	(*irq)(struct device *dev, unsigned int index);
 };
 
 /**
  * typedef vfio_platform_reset_fn_t - a device-specific reset
- * @vdev: the device; its regions are mapped in @vdev->regions[].ioaddr
- *        only if read()/write() mapped them, so a reset maps what it needs
+ * @vdev: the device; @vdev->mem[].kva exists only if read()/write()
+ *        mapped the region, so a reset maps what it needs itself
  *
  * Return: 0 or a negative errno.
  */
@@ -80,48 +98,42 @@ typedef int (*vfio_platform_reset_fn_t)(struct vfio_platform_device *vdev);
 /**
  * struct vfio_platform_device - a platform or AMBA device given to userspace
  * @vdev: the VFIO core's part; must come first
- * @regions: the device's memory resources
- * @num_regions: entries in @regions
- * @irqs: the device's interrupts
- * @num_irqs: entries in @irqs
- * @name: the device's name, for messages and IRQ names
- * @flags: VFIO_DEVICE_FLAGS_PLATFORM or VFIO_DEVICE_FLAGS_AMBA, plus
- *         VFIO_DEVICE_FLAGS_RESET when a reset is known
- * @igate: serialises VFIO_DEVICE_SET_IRQS against open and close
- * @compat: the device's first "compatible" string, the reset registry's key
- * @acpihid: the device's ACPI _HID, when it was found through ACPI
- * @reset_module: the module that provides @of_reset, pinned while used
- * @device: the bus device itself
- * @get_resource: the binder's lookup of memory resource @i
- * @get_irq: the binder's lookup of interrupt @i (negative when none)
- * @of_reset: the reset found in the registry for @compat, or NULL
- * @reset_required: refuse devices without a reset (see the module
- *                  parameter of the same name in the binders)
+ * @dev: the bus device itself
+ * @bus: how to find its resources, from the binder
+ * @label: its name in messages and IRQ names, from @bus->label
+ * @reset_required: refuse the device when it has no reset
+ * @mem: its memory resources, from the first open to the last close
+ * @nr_mem: entries in @mem
+ * @intr: its interrupts, from the first open to the last close
+ * @nr_intr: entries in @intr
+ * @intr_lock: serialises VFIO_DEVICE_SET_IRQS and the teardown at close
+ * @reset: how the device is reset
+ * @reset.compat: its first "compatible" string, the registry's key
+ * @reset.acpi_hid: its ACPI _HID when found through ACPI (then _RST resets)
+ * @reset.fn: the registered reset for @reset.compat, or NULL
+ * @reset.owner: the module providing @reset.fn, pinned while we use it
  *
- * The binder allocates it with vfio_alloc_device() and fills @name,
- * @flags, @get_resource, @get_irq and @reset_required in its probe; the
- * binder's init op then calls vfio_platform_init_common().
+ * vfio_platform_bind() allocates it for a binder's probe.
  */
 struct vfio_platform_device {
-	struct vfio_device		vdev;
-	struct vfio_platform_region	*regions;
-	u32				num_regions;
-	struct vfio_platform_irq	*irqs;
-	u32				num_irqs;
-	const char			*name;
-	u32				flags;
-	struct mutex			igate;	/* the irqs' triggers and virqfds */
-	const char			*compat;
-	const char			*acpihid;
-	struct module			*reset_module;
-	struct device			*device;
+	struct vfio_device			vdev;
+	struct device				*dev;
+	const struct vfio_platform_bus		*bus;
+	char					*label;
+	bool					reset_required;
 
-	struct resource *(*get_resource)(struct vfio_platform_device *vdev,
-					 int i);
-	int	(*get_irq)(struct vfio_platform_device *vdev, int i);
+	struct vfio_platform_mem		*mem;
+	unsigned int				nr_mem;
+	struct vfio_platform_intr		*intr;
+	unsigned int				nr_intr;
+	struct mutex				intr_lock; /* see above */
 
-	vfio_platform_reset_fn_t	of_reset;
-	bool				reset_required;
+	struct {
+		const char			*compat;
+		const char			*acpi_hid;
+		vfio_platform_reset_fn_t	fn;
+		struct module			*owner;
+	} reset;
 };
 
 static inline struct vfio_platform_device *
@@ -130,80 +142,79 @@ to_vfio_platform(struct vfio_device *core_vdev)
 	return container_of(core_vdev, struct vfio_platform_device, vdev);
 }
 
-/**
- * struct vfio_platform_reset_node - an entry of the reset registry
- * @link: in the registry's list
- * @compat: the "compatible" string this reset serves
- * @of_reset: the reset
- * @owner: the module that provides it
+/* Binding, for the binders' probe and remove. */
+int vfio_platform_bind(struct device *dev, const struct vfio_platform_bus *bus,
+		       bool reset_required);
+void vfio_platform_unbind(struct device *dev);
+
+/*
+ * The base's device ops and setup, exported as 6.1 exports them, for a
+ * binder that needs a vfio_device_ops table of its own.
  */
-struct vfio_platform_reset_node {
-	struct list_head		link;
-	char				*compat;
-	vfio_platform_reset_fn_t	of_reset;
-	struct module			*owner;
-};
-
-int vfio_platform_init_common(struct vfio_platform_device *vdev);
-void vfio_platform_release_common(struct vfio_platform_device *vdev);
-
 int vfio_platform_open_device(struct vfio_device *core_vdev);
 void vfio_platform_close_device(struct vfio_device *core_vdev);
-long vfio_platform_ioctl(struct vfio_device *core_vdev,
-			 unsigned int cmd, unsigned long arg);
 ssize_t vfio_platform_read(struct vfio_device *core_vdev,
 			   char __user *buf, size_t count, loff_t *ppos);
 ssize_t vfio_platform_write(struct vfio_device *core_vdev,
 			    const char __user *buf, size_t count, loff_t *ppos);
 int vfio_platform_mmap(struct vfio_device *core_vdev,
 		       struct vm_area_struct *vma);
+long vfio_platform_ioctl(struct vfio_device *core_vdev,
+			 unsigned int cmd, unsigned long arg);
+int vfio_platform_init_common(struct vfio_platform_device *vdev);
+void vfio_platform_release_common(struct vfio_platform_device *vdev);
 
+/* vfio_platform_irq.c */
 int vfio_platform_irq_init(struct vfio_platform_device *vdev);
 void vfio_platform_irq_cleanup(struct vfio_platform_device *vdev);
-int vfio_platform_set_irqs_ioctl(struct vfio_platform_device *vdev,
-				 u32 flags, unsigned int index,
-				 unsigned int start, unsigned int count,
-				 void *data);
+int vfio_platform_set_irqs(struct vfio_platform_device *vdev,
+			   const struct vfio_irq_set *req, const void *data);
 
-void __vfio_platform_register_reset(struct vfio_platform_reset_node *node);
+/**
+ * struct vfio_platform_reset_entry - an entry of the reset registry
+ * @compat: the "compatible" string the reset serves
+ * @fn: the reset
+ * @owner: the module that provides it
+ * @link: in the registry, while registered
+ */
+struct vfio_platform_reset_entry {
+	const char			*compat;
+	vfio_platform_reset_fn_t	fn;
+	struct module			*owner;
+	struct list_head		link;
+};
+
+void __vfio_platform_register_reset(struct vfio_platform_reset_entry *entry);
 void vfio_platform_unregister_reset(const char *compat,
 				    vfio_platform_reset_fn_t fn);
 
 /**
- * vfio_platform_register_reset - offer a reset for devices of a compatible
- * @__compat: the "compatible" string
- * @__reset: the vfio_platform_reset_fn_t
+ * module_vfio_reset_handler - make a module that provides one reset
+ * @compat_str: the "compatible" string, a string literal
+ * @reset_fn: the vfio_platform_reset_fn_t
  *
- * Defines the registry node next to the call, in the calling module.
+ * The module's one registry entry is static data of the module; its init
+ * adds it and its exit takes it out again.  The alias lets the base load
+ * the module on demand with request_module("vfio-reset:<compat>").
  */
-#define vfio_platform_register_reset(__compat, __reset)		\
-static struct vfio_platform_reset_node __reset ## _node = {	\
-	.owner = THIS_MODULE,					\
-	.compat = __compat,					\
-	.of_reset = __reset,					\
-};								\
-__vfio_platform_register_reset(&__reset ## _node)
-
-/**
- * module_vfio_reset_handler - a module that only provides one reset
- * @compat: the "compatible" string
- * @reset: the vfio_platform_reset_fn_t
- *
- * The alias lets vfio-platform-base load the module on demand
- * (request_module("vfio-reset:<compat>")).
- */
-#define module_vfio_reset_handler(compat, reset)		\
-MODULE_ALIAS("vfio-reset:" compat);				\
-static int __init reset ## _module_init(void)			\
-{								\
-	vfio_platform_register_reset(compat, reset);		\
-	return 0;						\
-}								\
-static void __exit reset ## _module_exit(void)			\
-{								\
-	vfio_platform_unregister_reset(compat, reset);		\
-}								\
-module_init(reset ## _module_init);				\
-module_exit(reset ## _module_exit)
+#define module_vfio_reset_handler(compat_str, reset_fn)			\
+	static struct vfio_platform_reset_entry vfio_reset_entry = {	\
+		.compat	= compat_str,					\
+		.fn	= reset_fn,					\
+		.owner	= THIS_MODULE,					\
+	};								\
+	static int __init vfio_reset_entry_add(void)			\
+	{								\
+		__vfio_platform_register_reset(&vfio_reset_entry);	\
+		return 0;						\
+	}								\
+	module_init(vfio_reset_entry_add);				\
+	static void __exit vfio_reset_entry_remove(void)		\
+	{								\
+		vfio_platform_unregister_reset(vfio_reset_entry.compat,	\
+					       vfio_reset_entry.fn);	\
+	}								\
+	module_exit(vfio_reset_entry_remove);				\
+	MODULE_ALIAS("vfio-reset:" compat_str)
 
 #endif /* _VFIO_PLATFORM_PRIVATE_H */

@@ -22,11 +22,11 @@ static int vfio_platform_pl031_reset(struct vfio_platform_device *vdev)
 {
 	void __iomem *base;
 
-	if (!vdev->num_regions || vdev->regions[0].size < PL031_SIZE)
+	if (!vdev->nr_mem || vdev->mem[0].len < PL031_SIZE)
 		return -ENODEV;
 
 	/* Our own mapping: the region's one exists only after a read(). */
-	base = ioremap(vdev->regions[0].addr, PL031_SIZE);
+	base = ioremap(vdev->mem[0].phys, PL031_SIZE);
 	if (!base)
 		return -ENOMEM;
 
@@ -39,6 +39,6 @@ static int vfio_platform_pl031_reset(struct vfio_platform_device *vdev)
 
 module_vfio_reset_handler("arm,pl031", vfio_platform_pl031_reset);
 
-MODULE_LICENSE("GPL v2");
+MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mdevfw developers");
 MODULE_DESCRIPTION("Reset support for the PL031 RTC behind vfio-platform-base");
