@@ -65,12 +65,21 @@ int vfio_pci_get_irq_count(struct vfio_pci_core_device *vdev, int irq_type)
 
 /* ----------------------------------------------------------------- INTx */
 
+/*
+ * Tell the user INTx fired.  The trigger and the context may be changed
+ * or freed by SET_IRQS while a virqfd thread or the config code gets
+ * here, so both are looked at under irqlock only.
+ */
 static void vfio_send_intx_eventfd(void *opaque, void *unused)
 {
 	struct vfio_pci_core_device *vdev = opaque;
+	unsigned long flags;
 
-	if (likely(is_intx(vdev) && !vdev->virq_disabled))
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	if (likely(is_intx(vdev) && !vdev->virq_disabled &&
+		   vdev->ctx[0].trigger))
 		kc_eventfd_signal(vdev->ctx[0].trigger);
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
 }
 
 /* Mask INTx; the caller holds irqlock. */
@@ -172,27 +181,48 @@ static irqreturn_t vfio_intx_handler(int irq, void *dev_id)
 	return ret;
 }
 
+/*
+ * Drop the current trigger, if any.  The pointer is cleared under irqlock
+ * first, then the unmask virqfd's thread is flushed, so nobody can still
+ * be signalling the eventfd when its reference goes.
+ */
+static void vfio_intx_drop_signal(struct vfio_pci_core_device *vdev)
+{
+	struct vfio_pci_irq_ctx *ctx = &vdev->ctx[0];
+	struct eventfd_ctx *old;
+	unsigned long flags;
+
+	if (!ctx->trigger)
+		return;
+	free_irq(vdev->pdev->irq, vdev);
+
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	old = ctx->trigger;
+	ctx->trigger = NULL;
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+
+	vfio_virqfd_flush_thread(&ctx->unmask);
+	eventfd_ctx_put(old);
+	kfree(ctx->name);
+	ctx->name = NULL;
+}
+
 static int vfio_intx_set_signal(struct vfio_pci_core_device *vdev, int fd)
 {
+	struct vfio_pci_irq_ctx *ctx = &vdev->ctx[0];
 	struct pci_dev *pdev = vdev->pdev;
 	unsigned long irqflags = IRQF_SHARED;
 	struct eventfd_ctx *trigger;
 	unsigned long flags;
 	int ret;
 
-	if (vdev->ctx[0].trigger) {
-		free_irq(pdev->irq, vdev);
-		kfree(vdev->ctx[0].name);
-		vdev->ctx[0].name = NULL;
-		eventfd_ctx_put(vdev->ctx[0].trigger);
-		vdev->ctx[0].trigger = NULL;
-	}
+	vfio_intx_drop_signal(vdev);
 	if (fd < 0)
 		return 0;
 
-	vdev->ctx[0].name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-intx(%s)",
-				      pci_name(pdev));
-	if (!vdev->ctx[0].name)
+	ctx->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-intx(%s)",
+			      pci_name(pdev));
+	if (!ctx->name)
 		return -ENOMEM;
 
 	trigger = eventfd_ctx_fdget(fd);
@@ -200,34 +230,45 @@ static int vfio_intx_set_signal(struct vfio_pci_core_device *vdev, int fd)
 		ret = PTR_ERR(trigger);
 		goto err_free_name;
 	}
-	vdev->ctx[0].trigger = trigger;
-
-	/* Without the INTx disable bit the line cannot be shared. */
-	if (!vdev->pci_2_3)
-		irqflags = 0;
-	ret = request_irq(pdev->irq, vfio_intx_handler, irqflags,
-			  vdev->ctx[0].name, vdev);
-	if (ret)
-		goto err_put_trigger;
-
-	/* Start masked if the user masked it already. */
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (!vdev->pci_2_3 && vdev->ctx[0].masked)
-		disable_irq_nosync(pdev->irq);
+	ctx->trigger = trigger;
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
+
+	/*
+	 * Without the INTx disable bit the line cannot be shared, and it is
+	 * masked at the interrupt controller: keep it off until we know
+	 * whether the user had it masked, so the disable depth stays one.
+	 */
+	if (!vdev->pci_2_3)
+		irqflags = IRQF_NO_AUTOEN;
+	ret = request_irq(pdev->irq, vfio_intx_handler, irqflags,
+			  ctx->name, vdev);
+	if (ret)
+		goto err_clear_trigger;
+
+	if (!vdev->pci_2_3) {
+		spin_lock_irqsave(&vdev->irqlock, flags);
+		if (!ctx->masked)
+			enable_irq(pdev->irq);
+		spin_unlock_irqrestore(&vdev->irqlock, flags);
+	}
 	return 0;
 
-err_put_trigger:
-	vdev->ctx[0].trigger = NULL;
+err_clear_trigger:
+	spin_lock_irqsave(&vdev->irqlock, flags);
+	ctx->trigger = NULL;
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	eventfd_ctx_put(trigger);
 err_free_name:
-	kfree(vdev->ctx[0].name);
-	vdev->ctx[0].name = NULL;
+	kfree(ctx->name);
+	ctx->name = NULL;
 	return ret;
 }
 
 static int vfio_intx_enable(struct vfio_pci_core_device *vdev)
 {
+	unsigned long flags;
+
 	if (!is_irq_none(vdev))
 		return -EINVAL;
 	if (!vdev->pdev->irq)
@@ -246,22 +287,35 @@ static int vfio_intx_enable(struct vfio_pci_core_device *vdev)
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, !vdev->ctx[0].masked);
 
+	/* Published under irqlock: see vfio_intx_disable(). */
+	spin_lock_irqsave(&vdev->irqlock, flags);
 	vdev->irq_type = VFIO_PCI_INTX_IRQ_INDEX;
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	return 0;
 }
 
 static void vfio_intx_disable(struct vfio_pci_core_device *vdev)
 {
-	vfio_virqfd_disable(&vdev->ctx[0].unmask);
-	vfio_virqfd_disable(&vdev->ctx[0].mask);
-	vfio_intx_set_signal(vdev, -1);
+	struct vfio_pci_irq_ctx *ctx = vdev->ctx;
+	unsigned long flags;
+
+	vfio_virqfd_disable(&ctx[0].unmask);
+	vfio_virqfd_disable(&ctx[0].mask);
+	vfio_intx_drop_signal(vdev);
 	/* Leave the line masked at the device while nobody listens. */
 	if (vdev->pci_2_3)
 		pci_intx(vdev->pdev, 0);
+
+	/*
+	 * The config code masks and unmasks without igate; under irqlock
+	 * it sees either INTx with its context or no INTx at all.
+	 */
+	spin_lock_irqsave(&vdev->irqlock, flags);
 	vdev->irq_type = VFIO_PCI_NUM_IRQS;
 	vdev->num_ctx = 0;
-	kfree(vdev->ctx);
 	vdev->ctx = NULL;
+	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	kfree(ctx);
 }
 
 /* -------------------------------------------------------------- MSI(-X) */
@@ -316,13 +370,14 @@ static int vfio_msi_set_vector_signal(struct vfio_pci_core_device *vdev,
 				      int vector, int fd, bool msix)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	struct vfio_pci_irq_ctx *ctx = &vdev->ctx[vector];
+	struct vfio_pci_irq_ctx *ctx;
 	struct eventfd_ctx *trigger;
 	int irq, ret;
 	u16 cmd;
 
 	if (vector < 0 || vector >= vdev->num_ctx)
 		return -EINVAL;
+	ctx = &vdev->ctx[vector];
 
 	irq = pci_irq_vector(pdev, vector);
 	if (ctx->trigger) {
@@ -626,6 +681,36 @@ typedef int (*vfio_pci_set_irqs_fn)(struct vfio_pci_core_device *vdev,
 				    unsigned int index, unsigned int start,
 				    unsigned int count, u32 flags, void *data);
 
+enum { VFIO_PCI_ACT_MASK, VFIO_PCI_ACT_UNMASK, VFIO_PCI_ACT_TRIGGER,
+       VFIO_PCI_NUM_ACTS };
+
+/* What each irq index supports; a hole means -ENOTTY. */
+static const vfio_pci_set_irqs_fn
+vfio_pci_irq_actions[VFIO_PCI_NUM_IRQS][VFIO_PCI_NUM_ACTS] = {
+	[VFIO_PCI_INTX_IRQ_INDEX] = {
+		[VFIO_PCI_ACT_MASK]	= vfio_pci_set_intx_mask,
+		[VFIO_PCI_ACT_UNMASK]	= vfio_pci_set_intx_unmask,
+		[VFIO_PCI_ACT_TRIGGER]	= vfio_pci_set_intx_trigger,
+	},
+	[VFIO_PCI_MSI_IRQ_INDEX]  = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_msi_trigger },
+	[VFIO_PCI_MSIX_IRQ_INDEX] = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_msi_trigger },
+	[VFIO_PCI_ERR_IRQ_INDEX]  = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_err_trigger },
+	[VFIO_PCI_REQ_IRQ_INDEX]  = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_req_trigger },
+};
+
+static int vfio_pci_irq_action(u32 flags)
+{
+	switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
+	case VFIO_IRQ_SET_ACTION_MASK:
+		return VFIO_PCI_ACT_MASK;
+	case VFIO_IRQ_SET_ACTION_UNMASK:
+		return VFIO_PCI_ACT_UNMASK;
+	case VFIO_IRQ_SET_ACTION_TRIGGER:
+		return VFIO_PCI_ACT_TRIGGER;
+	}
+	return -1;
+}
+
 /**
  * vfio_pci_set_irqs_ioctl - carry out a validated VFIO_DEVICE_SET_IRQS
  * @vdev: the device
@@ -643,45 +728,21 @@ int vfio_pci_set_irqs_ioctl(struct vfio_pci_core_device *vdev, u32 flags,
 			    unsigned int index, unsigned int start,
 			    unsigned int count, void *data)
 {
-	vfio_pci_set_irqs_fn func = NULL;
+	int act = vfio_pci_irq_action(flags);
+	vfio_pci_set_irqs_fn func;
 
 	lockdep_assert_held(&vdev->igate);
 
-	switch (index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
-		switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
-		case VFIO_IRQ_SET_ACTION_MASK:
-			func = vfio_pci_set_intx_mask;
-			break;
-		case VFIO_IRQ_SET_ACTION_UNMASK:
-			func = vfio_pci_set_intx_unmask;
-			break;
-		case VFIO_IRQ_SET_ACTION_TRIGGER:
-			func = vfio_pci_set_intx_trigger;
-			break;
-		}
-		break;
-	case VFIO_PCI_MSI_IRQ_INDEX:
-	case VFIO_PCI_MSIX_IRQ_INDEX:
-		if ((flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) ==
-		    VFIO_IRQ_SET_ACTION_TRIGGER)
-			func = vfio_pci_set_msi_trigger;
-		break;
-	case VFIO_PCI_ERR_IRQ_INDEX:
-		if ((flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) ==
-		    VFIO_IRQ_SET_ACTION_TRIGGER && pci_is_pcie(vdev->pdev))
-			func = vfio_pci_set_err_trigger;
-		break;
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		if ((flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) ==
-		    VFIO_IRQ_SET_ACTION_TRIGGER)
-			func = vfio_pci_set_req_trigger;
-		break;
-	case VFIO_PCI_NUM_IRQS:
-		/* Disabling "no irq type" (at close): nothing to do. */
+	/* Disabling "no irq type" (at close) has nothing to do. */
+	if (index == VFIO_PCI_NUM_IRQS)
 		return 0;
-	}
+	if (index > VFIO_PCI_NUM_IRQS || act < 0)
+		return -ENOTTY;
+	/* AER reporting needs a PCIe device. */
+	if (index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(vdev->pdev))
+		return -ENOTTY;
 
+	func = vfio_pci_irq_actions[index][act];
 	if (!func)
 		return -ENOTTY;
 	return func(vdev, index, start, count, flags, data);

@@ -12,6 +12,8 @@
 #include <linux/io.h>
 #include <linux/uaccess.h>
 #include <linux/vgaarb.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
 
 #include "vfio_pci_priv.h"
 #include "vfio_pci_config.h"
@@ -122,13 +124,14 @@ static ssize_t vfio_pci_do_io_rw(struct vfio_pci_core_device *vdev, bool mem,
 				memset(ff, 0xff, sizeof(ff));
 				size = min_t(size_t, size, sizeof(ff));
 				if (copy_to_user(buf, ff, size))
-					return -EFAULT;
+					return done ? done : -EFAULT;
 			}
 			goto next;
 		}
 
+		/* What reached the device counts, even if the rest faults. */
 		if (iswrite && copy_from_user(&val, buf, size))
-			return -EFAULT;
+			return done ? done : -EFAULT;
 
 		if (mem) {
 			down_read(&vdev->memory_lock);
@@ -145,7 +148,7 @@ static ssize_t vfio_pci_do_io_rw(struct vfio_pci_core_device *vdev, bool mem,
 			up_read(&vdev->memory_lock);
 
 		if (!iswrite && copy_to_user(buf, &val, size))
-			return -EFAULT;
+			return done ? done : -EFAULT;
 next:
 		pos += size;
 		buf += size;
@@ -155,6 +158,12 @@ next:
 	return done;
 }
 
+/*
+ * The ROM is read into a bounce buffer with memory_lock held for write
+ * (its BAR needs memory decode on), and copied out only after the lock is
+ * dropped: a fault on the user buffer, perhaps an mmap of this very
+ * device, must not happen under memory_lock.
+ */
 static ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 				 char __user *buf, size_t count, loff_t pos)
 {
@@ -162,25 +171,33 @@ static ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 	void __iomem *io;
 	ssize_t done;
 	size_t size;
+	void *bounce;
 	u16 cmd;
 
-	/* The ROM BAR needs memory decode on while it is read. */
+	/* Short reads are fine for read(2); keep the buffer modest. */
+	count = min_t(size_t, count, SZ_64K);
+	bounce = kmalloc(count, GFP_KERNEL_ACCOUNT);
+	if (!bounce)
+		return -ENOMEM;
+
 	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	io = pci_map_rom(pdev, &size);
 	if (!io) {
-		vfio_pci_memory_unlock_and_restore(vdev, cmd);
-		return -ENOMEM;
-	}
-	if (pos >= size) {
-		done = -EINVAL;
+		done = -ENOMEM;
 	} else {
-		count = min_t(size_t, count, size - pos);
-		/* memory_lock is held for write already: no nesting. */
-		done = vfio_pci_do_io_rw(vdev, false, io, buf, pos, count,
-					 0, 0, false);
+		if (pos >= size) {
+			done = -EINVAL;
+		} else {
+			done = min_t(size_t, count, size - pos);
+			memcpy_fromio(bounce, io + pos, done);
+		}
+		pci_unmap_rom(pdev, io);
 	}
-	pci_unmap_rom(pdev, io);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+
+	if (done > 0 && copy_to_user(buf, bounce, done))
+		done = -EFAULT;
+	kfree(bounce);
 	return done;
 }
 
@@ -250,6 +267,7 @@ ssize_t vfio_pci_vga_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 {
 	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
 	void __iomem *io;
+	unsigned int rsrc;
 	bool is_ioport;
 	loff_t base;
 	ssize_t done;
@@ -278,9 +296,17 @@ ssize_t vfio_pci_vga_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 	io = is_ioport ? ioport_map(base, len) : ioremap(base, len);
 	if (!io)
 		return -ENOMEM;
-	/* Legacy ranges are decoded by whoever owns VGA: no memory_lock. */
-	done = vfio_pci_do_io_rw(vdev, false, io, buf, pos - base, count,
-				 0, 0, iswrite);
+	/*
+	 * Legacy ranges reach whichever device decodes VGA: the arbiter
+	 * routes them to ours for the access (no memory_lock needed).
+	 */
+	rsrc = is_ioport ? VGA_RSRC_LEGACY_IO : VGA_RSRC_LEGACY_MEM;
+	done = vga_get_interruptible(vdev->pdev, rsrc);
+	if (!done) {
+		done = vfio_pci_do_io_rw(vdev, false, io, buf, pos - base,
+					 count, 0, 0, iswrite);
+		vga_put(vdev->pdev, rsrc);
+	}
 	if (is_ioport)
 		ioport_unmap(io);
 	else
