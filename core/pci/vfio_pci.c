@@ -106,42 +106,49 @@ static struct pci_driver vfio_pci_driver = {
 	.driver_managed_dma	= true,
 };
 
-/* Parse ids= ("vendor:device[:subvendor[:subdevice[:class[:mask]]]],...") */
-static void __init vfio_pci_fill_ids(void)
+/*
+ * One ids= entry, "vendor:device[:subvendor[:subdevice[:class[:mask]]]]"
+ * in hex, into @id; omitted subsystem fields match anything.
+ */
+static bool __init vfio_pci_parse_id(const char *str, struct pci_device_id *id)
 {
-	char *p, *id;
-	int rc;
+	unsigned int v[6] = { 0, 0, PCI_ANY_ID, PCI_ANY_ID, 0, 0 };
 
-	if (ids[0] == '\0')
-		return;
+	if (sscanf(str, "%x:%x:%x:%x:%x:%x",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) < 2)
+		return false;
+	*id = (struct pci_device_id) {
+		.vendor = v[0], .device = v[1],
+		.subvendor = v[2], .subdevice = v[3],
+		.class = v[4], .class_mask = v[5],
+	};
+	return true;
+}
 
-	p = ids;
-	while ((id = strsep(&p, ","))) {
-		unsigned int vendor, device, subvendor = PCI_ANY_ID,
-			subdevice = PCI_ANY_ID, class = 0, class_mask = 0;
-		int fields;
+/* Turn the ids= list into dynamic IDs, as if written to new_id. */
+static void __init vfio_pci_add_param_ids(void)
+{
+	struct pci_device_id id;
+	char *rest = ids, *tok;
+	int err;
 
-		if (!strlen(id))
+	for (tok = strsep(&rest, ","); tok; tok = strsep(&rest, ",")) {
+		if (!*tok)
 			continue;
-
-		fields = sscanf(id, "%x:%x:%x:%x:%x:%x",
-				&vendor, &device, &subvendor, &subdevice,
-				&class, &class_mask);
-		if (fields < 2) {
-			pr_warn("invalid id string \"%s\"\n", id);
+		if (!vfio_pci_parse_id(tok, &id)) {
+			pr_warn("ids: cannot parse \"%s\", skipped\n", tok);
 			continue;
 		}
-
-		rc = pci_add_dynid(&vfio_pci_driver, vendor, device,
-				   subvendor, subdevice, class, class_mask, 0);
-		if (rc)
-			pr_warn("failed to add dynamic id [%04x:%04x[%04x:%04x]] class %#08x/%08x (%d)\n",
-				vendor, device, subvendor, subdevice,
-				class, class_mask, rc);
+		err = pci_add_dynid(&vfio_pci_driver, id.vendor, id.device,
+				    id.subvendor, id.subdevice, id.class,
+				    id.class_mask, 0);
+		if (err)
+			pr_warn("ids: %04x:%04x not added: %d\n",
+				id.vendor, id.device, err);
 		else
-			pr_info("add [%04x:%04x[%04x:%04x]] class %#08x/%08x\n",
-				vendor, device, subvendor, subdevice,
-				class, class_mask);
+			pr_info("ids: binding %04x:%04x (sub %04x:%04x, class %06x/%06x)\n",
+				id.vendor, id.device, id.subvendor,
+				id.subdevice, id.class, id.class_mask);
 	}
 }
 
@@ -155,7 +162,7 @@ static int __init vfio_pci_init(void)
 	if (ret)
 		return ret;
 
-	vfio_pci_fill_ids();
+	vfio_pci_add_param_ids();
 	return 0;
 }
 module_init(vfio_pci_init);

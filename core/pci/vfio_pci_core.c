@@ -1011,19 +1011,22 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_write);
 void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	bool asked;
 
 	mutex_lock(&vdev->igate);
-	if (vdev->req_trigger) {
-		if (!(count % 10))
-			pci_notice_ratelimited(vdev->pdev,
-					       "Relaying device request to user (#%u)\n",
-					       count);
+	asked = !!vdev->req_trigger;
+	if (asked)
 		kc_eventfd_signal(vdev->req_trigger);
-	} else if (count == 0) {
-		pci_warn(vdev->pdev,
-			 "No device request channel registered, blocked until released by user\n");
-	}
 	mutex_unlock(&vdev->igate);
+
+	/* The core calls us about every 10 s until the user lets go. */
+	if (!asked && !count)
+		pci_warn(vdev->pdev,
+			 "unbind waits for the user to close the device (no request eventfd set)\n");
+	else if (asked && !(count % 10))
+		pci_notice_ratelimited(vdev->pdev,
+				       "unbind: asked the user to release the device (%u)\n",
+				       count);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_request);
 
