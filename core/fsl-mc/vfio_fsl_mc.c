@@ -28,7 +28,7 @@ static int vfio_fsl_mc_bus_notifier(struct notifier_block *nb,
 				    unsigned long action, void *data)
 {
 	struct vfio_fsl_mc_device *vdev =
-		container_of(nb, struct vfio_fsl_mc_device, nb);
+		container_of(nb, struct vfio_fsl_mc_device, claim_nb);
 	struct device *dev = data;
 	struct fsl_mc_device *mc_dev = to_fsl_mc_device(dev);
 
@@ -57,8 +57,8 @@ static int vfio_fsl_mc_init_dprc(struct vfio_fsl_mc_device *vdev)
 {
 	int ret;
 
-	vdev->nb.notifier_call = vfio_fsl_mc_bus_notifier;
-	ret = bus_register_notifier(&fsl_mc_bus_type, &vdev->nb);
+	vdev->claim_nb.notifier_call = vfio_fsl_mc_bus_notifier;
+	ret = bus_register_notifier(&fsl_mc_bus_type, &vdev->claim_nb);
 	if (ret)
 		return ret;
 
@@ -70,7 +70,7 @@ static int vfio_fsl_mc_init_dprc(struct vfio_fsl_mc_device *vdev)
 	return 0;
 
 err_unregister_notifier:
-	bus_unregister_notifier(&fsl_mc_bus_type, &vdev->nb);
+	bus_unregister_notifier(&fsl_mc_bus_type, &vdev->claim_nb);
 	return ret;
 }
 
@@ -78,36 +78,41 @@ static void vfio_fsl_mc_cleanup_dprc(struct vfio_fsl_mc_device *vdev)
 {
 	dprc_remove_devices(vdev->mc_dev, NULL, 0);
 	dprc_cleanup(vdev->mc_dev);
-	bus_unregister_notifier(&fsl_mc_bus_type, &vdev->nb);
+	bus_unregister_notifier(&fsl_mc_bus_type, &vdev->claim_nb);
 }
 
 /* ------------------------------------------------------------------ */
 /* Regions                                                             */
 
+/* Describe the MC's resource @res as a window userspace can use. */
+static void vfio_fsl_mc_window_describe(struct vfio_fsl_mc_window *win,
+					const struct resource *res)
+{
+	win->phys = res->start;
+	win->len = resource_size(res);
+	win->cacheable = res->flags & FSL_MC_REGION_CACHEABLE;
+	win->shareable = res->flags & FSL_MC_REGION_SHAREABLE;
+
+	win->info_flags = VFIO_REGION_INFO_FLAG_READ;
+	if (!(res->flags & IORESOURCE_READONLY))
+		win->info_flags |= VFIO_REGION_INFO_FLAG_WRITE;
+	/* Only whole pages can be handed to userspace. */
+	if (PAGE_ALIGNED(win->phys) && PAGE_ALIGNED(win->len))
+		win->info_flags |= VFIO_REGION_INFO_FLAG_MMAP;
+}
+
 static int vfio_fsl_mc_regions_init(struct vfio_fsl_mc_device *vdev)
 {
 	struct fsl_mc_device *mc_dev = vdev->mc_dev;
-	int count = mc_dev->obj_desc.region_count;
-	int i;
+	unsigned int n = mc_dev->obj_desc.region_count, i;
+	struct vfio_fsl_mc_window *win;
 
-	vdev->regions = kcalloc(count, sizeof(*vdev->regions), GFP_KERNEL);
-	if (count && !vdev->regions)
+	win = kcalloc(n, sizeof(*win), GFP_KERNEL);
+	if (n && !win)
 		return -ENOMEM;
-
-	for (i = 0; i < count; i++) {
-		struct resource *res = &mc_dev->regions[i];
-		struct vfio_fsl_mc_region *region = &vdev->regions[i];
-
-		region->addr = res->start;
-		region->size = resource_size(res);
-		region->type = res->flags & IORESOURCE_BITS;
-		region->flags = VFIO_REGION_INFO_FLAG_READ;
-		if (!(res->flags & IORESOURCE_READONLY))
-			region->flags |= VFIO_REGION_INFO_FLAG_WRITE;
-		/* Only whole pages can be handed to userspace. */
-		if (!(region->addr & ~PAGE_MASK) && !(region->size & ~PAGE_MASK))
-			region->flags |= VFIO_REGION_INFO_FLAG_MMAP;
-	}
+	for (i = 0; i < n; i++)
+		vfio_fsl_mc_window_describe(&win[i], &mc_dev->regions[i]);
+	vdev->win = win;
 	return 0;
 }
 
@@ -116,10 +121,10 @@ static void vfio_fsl_mc_regions_cleanup(struct vfio_fsl_mc_device *vdev)
 	int i;
 
 	for (i = 0; i < vdev->mc_dev->obj_desc.region_count; i++)
-		if (vdev->regions[i].ioaddr)
-			iounmap(vdev->regions[i].ioaddr);
-	kfree(vdev->regions);
-	vdev->regions = NULL;
+		if (vdev->win[i].kva)
+			iounmap(vdev->win[i].kva);
+	kfree(vdev->win);
+	vdev->win = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -224,8 +229,8 @@ static int vfio_fsl_mc_ioctl_get_region_info(struct vfio_fsl_mc_device *vdev,
 		return -EINVAL;
 
 	info.offset = VFIO_FSL_MC_INDEX_TO_OFFSET(info.index);
-	info.size = vdev->regions[info.index].size;
-	info.flags = vdev->regions[info.index].flags;
+	info.size = vdev->win[info.index].len;
+	info.flags = vdev->win[info.index].info_flags;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -251,32 +256,27 @@ static int vfio_fsl_mc_ioctl_get_irq_info(struct vfio_fsl_mc_device *vdev,
 static int vfio_fsl_mc_ioctl_set_irqs(struct vfio_fsl_mc_device *vdev,
 				      struct vfio_irq_set __user *arg)
 {
-	size_t minsz = offsetofend(struct vfio_irq_set, count);
-	struct vfio_irq_set hdr;
+	unsigned int nr_msi = vdev->mc_dev->obj_desc.irq_count;
+	struct vfio_irq_set req;
+	/* One vector per MSI: at most one eventfd number or bool. */
+	u8 data[sizeof(s32)] = {};
 	size_t data_size = 0;
-	u8 *data = NULL;
 	int ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-
-	ret = vfio_set_irqs_validate_and_prepare(&hdr, 1,
-			vdev->mc_dev->obj_desc.irq_count, &data_size);
+	ret = vfio_fsl_mc_copy_arg(&req, arg,
+				   offsetofend(struct vfio_irq_set, count));
 	if (ret)
 		return ret;
 
-	if (data_size) {
-		data = memdup_user(&arg->data, data_size);
-		if (IS_ERR(data))
-			return PTR_ERR(data);
-	}
+	ret = vfio_set_irqs_validate_and_prepare(&req, 1, nr_msi, &data_size);
+	if (ret)
+		return ret;
+	if (WARN_ON_ONCE(data_size > sizeof(data)))
+		return -EINVAL;
+	if (data_size && copy_from_user(data, arg->data, data_size))
+		return -EFAULT;
 
-	mutex_lock(&vdev->igate);
-	ret = vfio_fsl_mc_set_irqs_ioctl(vdev, hdr.flags, hdr.index,
-					 hdr.start, hdr.count, data);
-	mutex_unlock(&vdev->igate);
-	kfree(data);
-	return ret;
+	return vfio_fsl_mc_set_irqs(vdev, &req, data);
 }
 
 static long vfio_fsl_mc_ioctl(struct vfio_device *core_vdev,
@@ -308,32 +308,32 @@ static long vfio_fsl_mc_ioctl(struct vfio_device *core_vdev,
  * The region at @index of an open device with a kernel mapping, or an
  * ERR_PTR(); checks that [@off, @off + 64) is one whole command.
  */
-static struct vfio_fsl_mc_region *
+static struct vfio_fsl_mc_window *
 vfio_fsl_mc_portal(struct vfio_fsl_mc_device *vdev, loff_t pos, size_t count,
 		   u32 need)
 {
 	unsigned int index = VFIO_FSL_MC_OFFSET_TO_INDEX(pos);
 	loff_t off = pos & VFIO_FSL_MC_OFFSET_MASK;
-	struct vfio_fsl_mc_region *region;
+	struct vfio_fsl_mc_window *region;
 	void __iomem *addr, *old;
 
 	if (index >= vdev->mc_dev->obj_desc.region_count)
 		return ERR_PTR(-EINVAL);
-	region = &vdev->regions[index];
-	if (!(region->flags & need))
+	region = &vdev->win[index];
+	if (!(region->info_flags & need))
 		return ERR_PTR(-EINVAL);
 	/* Only a whole command, at the start of the portal. */
 	if (off || count != VFIO_FSL_MC_CMD_SIZE ||
-	    region->size < VFIO_FSL_MC_CMD_SIZE)
+	    region->len < VFIO_FSL_MC_CMD_SIZE)
 		return ERR_PTR(-EINVAL);
 
-	if (READ_ONCE(region->ioaddr))
+	if (READ_ONCE(region->kva))
 		return region;
-	addr = ioremap(region->addr, region->size);
+	addr = ioremap(region->phys, region->len);
 	if (!addr)
 		return ERR_PTR(-ENOMEM);
 	/* Two racing users may both map it; the loser unmaps its copy. */
-	old = cmpxchg(&region->ioaddr, NULL, addr);
+	old = cmpxchg(&region->kva, NULL, addr);
 	if (old)
 		iounmap(addr);
 	return region;
@@ -343,7 +343,7 @@ static ssize_t vfio_fsl_mc_read(struct vfio_device *core_vdev,
 				char __user *buf, size_t count, loff_t *ppos)
 {
 	struct vfio_fsl_mc_device *vdev = to_vfio_fsl_mc(core_vdev);
-	struct vfio_fsl_mc_region *region;
+	struct vfio_fsl_mc_window *region;
 	__le64 cmd[VFIO_FSL_MC_CMD_WORDS];
 	int i;
 
@@ -353,7 +353,7 @@ static ssize_t vfio_fsl_mc_read(struct vfio_device *core_vdev,
 		return PTR_ERR(region);
 
 	for (i = 0; i < VFIO_FSL_MC_CMD_WORDS; i++)
-		cmd[i] = cpu_to_le64(readq(region->ioaddr + i * sizeof(u64)));
+		cmd[i] = cpu_to_le64(readq(region->kva + i * sizeof(u64)));
 
 	if (copy_to_user(buf, cmd, sizeof(cmd)))
 		return -EFAULT;
@@ -376,7 +376,7 @@ static ssize_t vfio_fsl_mc_write(struct vfio_device *core_vdev,
 				 loff_t *ppos)
 {
 	struct vfio_fsl_mc_device *vdev = to_vfio_fsl_mc(core_vdev);
-	struct vfio_fsl_mc_region *region;
+	struct vfio_fsl_mc_window *region;
 	__le64 cmd[VFIO_FSL_MC_CMD_WORDS];
 
 	region = vfio_fsl_mc_portal(vdev, *ppos, count,
@@ -386,7 +386,7 @@ static ssize_t vfio_fsl_mc_write(struct vfio_device *core_vdev,
 
 	if (copy_from_user(cmd, buf, sizeof(cmd)))
 		return -EFAULT;
-	vfio_fsl_mc_send_command(region->ioaddr, cmd);
+	vfio_fsl_mc_send_command(region->kva, cmd);
 	*ppos += count;
 	return count;
 }
@@ -399,22 +399,22 @@ static int vfio_fsl_mc_mmap(struct vfio_device *core_vdev,
 	unsigned long index = vma->vm_pgoff >> shift;
 	unsigned long pgoff = vma->vm_pgoff & ((1UL << shift) - 1);
 	u64 req_len = vma->vm_end - vma->vm_start;
-	struct vfio_fsl_mc_region *region;
+	struct vfio_fsl_mc_window *region;
 
 	if (index >= vdev->mc_dev->obj_desc.region_count)
 		return -EINVAL;
-	region = &vdev->regions[index];
+	region = &vdev->win[index];
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if (!(region->flags & VFIO_REGION_INFO_FLAG_MMAP))
+	if (!(region->info_flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return -EINVAL;
-	if (!(region->flags & VFIO_REGION_INFO_FLAG_READ) &&
+	if (!(region->info_flags & VFIO_REGION_INFO_FLAG_READ) &&
 	    (vma->vm_flags & VM_READ))
 		return -EINVAL;
-	if (!(region->flags & VFIO_REGION_INFO_FLAG_WRITE) &&
+	if (!(region->info_flags & VFIO_REGION_INFO_FLAG_WRITE) &&
 	    (vma->vm_flags & VM_WRITE))
 		return -EINVAL;
-	if ((pgoff << PAGE_SHIFT) + req_len > region->size)
+	if ((pgoff << PAGE_SHIFT) + req_len > region->len)
 		return -EINVAL;
 
 	/*
@@ -422,8 +422,8 @@ static int vfio_fsl_mc_mmap(struct vfio_device *core_vdev,
 	 * meant to be cached; without shareability they must stay out of
 	 * the inner shareable domain, which write-combine gives us here.
 	 */
-	if (region->type & FSL_MC_REGION_CACHEABLE) {
-		if (!(region->type & FSL_MC_REGION_SHAREABLE))
+	if (region->cacheable) {
+		if (!region->shareable)
 			vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	} else {
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
@@ -431,77 +431,70 @@ static int vfio_fsl_mc_mmap(struct vfio_device *core_vdev,
 
 	vma->vm_private_data = vdev;
 	return remap_pfn_range(vma, vma->vm_start,
-			       (region->addr >> PAGE_SHIFT) + pgoff,
+			       (region->phys >> PAGE_SHIFT) + pgoff,
 			       req_len, vma->vm_page_prot);
 }
 
 /* ------------------------------------------------------------------ */
-/* The device's life: init and release ops, probe and remove           */
+/* The device's life: probe and remove                                 */
 
-static int vfio_fsl_mc_init_dev(struct vfio_device *core_vdev)
-{
-	struct vfio_fsl_mc_device *vdev = to_vfio_fsl_mc(core_vdev);
-	struct fsl_mc_device *mc_dev = to_fsl_mc_device(core_vdev->dev);
-	int ret;
-
-	vdev->mc_dev = mc_dev;
-	mutex_init(&vdev->igate);
-
-	/* The set is the container: a DPRC keys it with itself. */
-	ret = vfio_assign_device_set(core_vdev, &vfio_fsl_mc_cont(mc_dev)->dev);
-	if (ret)
-		goto err_destroy_igate;
-
-	/* An object outside a vfio-fsl-mc container would not be isolated. */
-	if (!is_fsl_mc_bus_dprc(mc_dev)) {
-		struct device *cont = mc_dev->dev.parent;
-
-		if (!cont->driver || strcmp(cont->driver->name, "vfio-fsl-mc")) {
-			ret = -EINVAL;
-			goto err_destroy_igate;
-		}
-		return 0;
-	}
-
-	ret = vfio_fsl_mc_init_dprc(vdev);
-	if (ret)
-		goto err_destroy_igate;
-	return 0;
-
-err_destroy_igate:
-	mutex_destroy(&vdev->igate);
-	return ret;
-}
-
+/* The core frees the structure after this; only our own parts go here. */
 static void vfio_fsl_mc_release_dev(struct vfio_device *core_vdev)
 {
-	struct vfio_fsl_mc_device *vdev = to_vfio_fsl_mc(core_vdev);
-
-	mutex_destroy(&vdev->igate);
-	vfio_free_device(core_vdev);
+	mutex_destroy(&to_vfio_fsl_mc(core_vdev)->msi_lock);
 }
 
 static const struct vfio_device_ops vfio_fsl_mc_ops = {
 	.name		= "vfio-fsl-mc",
-	.init		= vfio_fsl_mc_init_dev,
 	.release	= vfio_fsl_mc_release_dev,
 	.open_device	= vfio_fsl_mc_open_device,
 	.close_device	= vfio_fsl_mc_close_device,
-	.ioctl		= vfio_fsl_mc_ioctl,
 	.read		= vfio_fsl_mc_read,
 	.write		= vfio_fsl_mc_write,
 	.mmap		= vfio_fsl_mc_mmap,
+	.ioctl		= vfio_fsl_mc_ioctl,
 };
+
+/*
+ * An object other than a DPRC is only safe with us when its container is
+ * ours too: otherwise the container's driver could still reach it.
+ */
+static bool vfio_fsl_mc_isolated(struct fsl_mc_device *mc_dev)
+{
+	struct device_driver *drv = mc_dev->dev.parent->driver;
+
+	return is_fsl_mc_bus_dprc(mc_dev) ||
+	       (drv && !strcmp(drv->name, "vfio-fsl-mc"));
+}
 
 static int vfio_fsl_mc_probe(struct fsl_mc_device *mc_dev)
 {
+	bool dprc = is_fsl_mc_bus_dprc(mc_dev);
 	struct vfio_fsl_mc_device *vdev;
 	int ret;
+
+	if (!vfio_fsl_mc_isolated(mc_dev))
+		return -EINVAL;
 
 	vdev = vfio_alloc_device(vfio_fsl_mc_device, vdev, &mc_dev->dev,
 				 &vfio_fsl_mc_ops);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
+	/* From here on, the release op and the core undo what is set up. */
+	vdev->mc_dev = mc_dev;
+	mutex_init(&vdev->msi_lock);
+
+	/* The set is the container: a DPRC keys it with itself. */
+	ret = vfio_assign_device_set(&vdev->vdev,
+				     &vfio_fsl_mc_cont(mc_dev)->dev);
+	if (ret)
+		goto err_put_device;
+
+	if (dprc) {
+		ret = vfio_fsl_mc_init_dprc(vdev);
+		if (ret)
+			goto err_put_device;
+	}
 
 	ret = vfio_register_group_dev(&vdev->vdev);
 	if (ret) {
@@ -515,7 +508,7 @@ static int vfio_fsl_mc_probe(struct fsl_mc_device *mc_dev)
 	 * Only now, with the container registered, bring its objects in:
 	 * each probes here and must find its container ours already.
 	 */
-	if (is_fsl_mc_bus_dprc(mc_dev)) {
+	if (dprc) {
 		ret = dprc_scan_container(mc_dev, false);
 		if (ret) {
 			dev_err(&mc_dev->dev, "container scan failed: %d\n", ret);
@@ -526,9 +519,11 @@ static int vfio_fsl_mc_probe(struct fsl_mc_device *mc_dev)
 
 err_unregister:
 	vfio_unregister_group_dev(&vdev->vdev);
+	dev_set_drvdata(&mc_dev->dev, NULL);
 err_cleanup_dprc:
-	if (is_fsl_mc_bus_dprc(mc_dev))
+	if (dprc)
 		vfio_fsl_mc_cleanup_dprc(vdev);
+err_put_device:
 	vfio_put_device(&vdev->vdev);
 	return ret;
 }
@@ -537,25 +532,26 @@ static int vfio_fsl_mc_remove(struct fsl_mc_device *mc_dev)
 {
 	struct vfio_fsl_mc_device *vdev = dev_get_drvdata(&mc_dev->dev);
 
+	/* Waits until userspace has closed the object. */
 	vfio_unregister_group_dev(&vdev->vdev);
 	if (is_fsl_mc_bus_dprc(mc_dev))
 		vfio_fsl_mc_cleanup_dprc(vdev);
+	dev_set_drvdata(&mc_dev->dev, NULL);
 	vfio_put_device(&vdev->vdev);
 	return 0;
 }
 
+/* fsl_mc_driver_register() fills in the owner. */
 static struct fsl_mc_driver vfio_fsl_mc_driver = {
-	.probe		= vfio_fsl_mc_probe,
-	.remove		= vfio_fsl_mc_remove,
 	.driver	= {
 		.name	= "vfio-fsl-mc",
-		.owner	= THIS_MODULE,
 	},
-	.driver_managed_dma = true,
+	.driver_managed_dma = true,	/* the VFIO core claims DMA ownership */
+	.probe		= vfio_fsl_mc_probe,
+	.remove		= vfio_fsl_mc_remove,
 };
-
 module_fsl_mc_driver(vfio_fsl_mc_driver);
 
-MODULE_LICENSE("GPL v2");
+MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mdevfw developers");
 MODULE_DESCRIPTION(DRIVER_DESC);

@@ -15,9 +15,9 @@
 
 static irqreturn_t vfio_fsl_mc_irq_handler(int irq_no, void *arg)
 {
-	struct vfio_fsl_mc_irq *mc_irq = arg;
+	struct vfio_fsl_mc_msi *mc_irq = arg;
 
-	kc_eventfd_signal(mc_irq->trigger);
+	kc_eventfd_signal(mc_irq->signal);
 	return IRQ_HANDLED;
 }
 
@@ -26,12 +26,12 @@ static int vfio_fsl_mc_irqs_allocate(struct vfio_fsl_mc_device *vdev)
 {
 	struct fsl_mc_device *mc_dev = vdev->mc_dev;
 	int irq_count = mc_dev->obj_desc.irq_count;
-	struct vfio_fsl_mc_irq *mc_irqs;
-	int ret, i;
+	struct vfio_fsl_mc_msi *msi;
+	int ret;
 
-	lockdep_assert_held(&vdev->igate);
+	lockdep_assert_held(&vdev->msi_lock);
 
-	if (vdev->mc_irqs)
+	if (vdev->msi)
 		return 0;
 
 	/* Fills the pool on first use; a no-op when it is populated. */
@@ -40,21 +40,17 @@ static int vfio_fsl_mc_irqs_allocate(struct vfio_fsl_mc_device *vdev)
 	if (ret)
 		return ret;
 
-	mc_irqs = kcalloc(irq_count, sizeof(*mc_irqs), GFP_KERNEL);
-	if (!mc_irqs)
+	msi = kcalloc(irq_count, sizeof(*msi), GFP_KERNEL);
+	if (!msi)
 		return -ENOMEM;
 
 	ret = fsl_mc_allocate_irqs(mc_dev);
 	if (ret) {
-		kfree(mc_irqs);
+		kfree(msi);
 		return ret;
 	}
 
-	for (i = 0; i < irq_count; i++) {
-		mc_irqs[i].count = 1;
-		mc_irqs[i].flags = VFIO_IRQ_INFO_EVENTFD;
-	}
-	vdev->mc_irqs = mc_irqs;
+	vdev->msi = msi;
 	return 0;
 }
 
@@ -62,26 +58,26 @@ static int vfio_fsl_mc_irqs_allocate(struct vfio_fsl_mc_device *vdev)
 static int vfio_fsl_mc_set_trigger(struct vfio_fsl_mc_device *vdev,
 				   unsigned int index, s32 fd)
 {
-	struct vfio_fsl_mc_irq *mc_irq = &vdev->mc_irqs[index];
+	struct vfio_fsl_mc_msi *mc_irq = &vdev->msi[index];
 	int hwirq = vdev->mc_dev->irqs[index]->virq;
 	struct eventfd_ctx *trigger;
 	int ret;
 
-	lockdep_assert_held(&vdev->igate);
+	lockdep_assert_held(&vdev->msi_lock);
 
-	if (mc_irq->trigger) {
+	if (mc_irq->signal) {
 		free_irq(hwirq, mc_irq);
-		kfree(mc_irq->name);
-		mc_irq->name = NULL;
-		eventfd_ctx_put(mc_irq->trigger);
-		mc_irq->trigger = NULL;
+		kfree(mc_irq->label);
+		mc_irq->label = NULL;
+		eventfd_ctx_put(mc_irq->signal);
+		mc_irq->signal = NULL;
 	}
 	if (fd < 0)
 		return 0;
 
-	mc_irq->name = kasprintf(GFP_KERNEL, "vfio-irq[%d](%s)", hwirq,
+	mc_irq->label = kasprintf(GFP_KERNEL, "vfio-irq[%d](%s)", hwirq,
 				 dev_name(&vdev->mc_dev->dev));
-	if (!mc_irq->name)
+	if (!mc_irq->label)
 		return -ENOMEM;
 
 	trigger = eventfd_ctx_fdget(fd);
@@ -89,20 +85,20 @@ static int vfio_fsl_mc_set_trigger(struct vfio_fsl_mc_device *vdev,
 		ret = PTR_ERR(trigger);
 		goto err_free_name;
 	}
-	mc_irq->trigger = trigger;
+	mc_irq->signal = trigger;
 
-	ret = request_irq(hwirq, vfio_fsl_mc_irq_handler, 0, mc_irq->name,
+	ret = request_irq(hwirq, vfio_fsl_mc_irq_handler, 0, mc_irq->label,
 			  mc_irq);
 	if (ret)
 		goto err_put_trigger;
 	return 0;
 
 err_put_trigger:
-	mc_irq->trigger = NULL;
+	mc_irq->signal = NULL;
 	eventfd_ctx_put(trigger);
 err_free_name:
-	kfree(mc_irq->name);
-	mc_irq->name = NULL;
+	kfree(mc_irq->label);
+	mc_irq->label = NULL;
 	return ret;
 }
 
@@ -114,7 +110,7 @@ static int vfio_fsl_mc_set_irq_trigger(struct vfio_fsl_mc_device *vdev,
 
 	/* DATA_NONE with no count tears the trigger down. */
 	if (!count && (flags & VFIO_IRQ_SET_DATA_NONE)) {
-		if (vdev->mc_irqs)
+		if (vdev->msi)
 			vfio_fsl_mc_set_trigger(vdev, index, -1);
 		return 0;
 	}
@@ -127,37 +123,35 @@ static int vfio_fsl_mc_set_irq_trigger(struct vfio_fsl_mc_device *vdev,
 		return vfio_fsl_mc_set_trigger(vdev, index, *(s32 *)data);
 
 	/* NONE or BOOL true: userspace fires the interrupt itself. */
-	if (vdev->mc_irqs[index].trigger &&
+	if (vdev->msi[index].signal &&
 	    (flags & VFIO_IRQ_SET_DATA_NONE || *(u8 *)data))
-		kc_eventfd_signal(vdev->mc_irqs[index].trigger);
+		kc_eventfd_signal(vdev->msi[index].signal);
 	return 0;
 }
 
 /**
- * vfio_fsl_mc_set_irqs_ioctl - carry out a validated VFIO_DEVICE_SET_IRQS
+ * vfio_fsl_mc_set_irqs - carry out a validated VFIO_DEVICE_SET_IRQS
  * @vdev: the object
- * @flags: the request's flags (one action, one data type)
- * @index: the MSI, already checked against the object's irq_count
- * @start: first vector (0)
- * @count: vectors (0 or 1)
- * @data: @count bools or eventfds, or NULL for DATA_NONE
+ * @req: the request, its index checked against irq_count, its count 0 or 1
+ * @data: one bool or eventfd number, unused for DATA_NONE
  *
  * Only ACTION_TRIGGER exists: an MSI cannot be masked.
  *
- * Context: called with @vdev->igate held.
  * Return: 0 or a negative errno.
  */
-int vfio_fsl_mc_set_irqs_ioctl(struct vfio_fsl_mc_device *vdev,
-			       u32 flags, unsigned int index,
-			       unsigned int start, unsigned int count,
-			       void *data)
+int vfio_fsl_mc_set_irqs(struct vfio_fsl_mc_device *vdev,
+			 const struct vfio_irq_set *req, const void *data)
 {
-	lockdep_assert_held(&vdev->igate);
+	int ret;
 
-	if (flags & VFIO_IRQ_SET_ACTION_TRIGGER)
-		return vfio_fsl_mc_set_irq_trigger(vdev, index, count, flags,
-						   data);
-	return -EINVAL;
+	if (!(req->flags & VFIO_IRQ_SET_ACTION_TRIGGER))
+		return -EINVAL;
+
+	mutex_lock(&vdev->msi_lock);
+	ret = vfio_fsl_mc_set_irq_trigger(vdev, req->index, req->count,
+					  req->flags, (void *)data);
+	mutex_unlock(&vdev->msi_lock);
+	return ret;
 }
 
 /**
@@ -168,13 +162,13 @@ void vfio_fsl_mc_irqs_cleanup(struct vfio_fsl_mc_device *vdev)
 {
 	int i;
 
-	mutex_lock(&vdev->igate);
-	if (vdev->mc_irqs) {
+	mutex_lock(&vdev->msi_lock);
+	if (vdev->msi) {
 		for (i = 0; i < vdev->mc_dev->obj_desc.irq_count; i++)
 			vfio_fsl_mc_set_trigger(vdev, i, -1);
 		fsl_mc_free_irqs(vdev->mc_dev);
-		kfree(vdev->mc_irqs);
-		vdev->mc_irqs = NULL;
+		kfree(vdev->msi);
+		vdev->msi = NULL;
 	}
-	mutex_unlock(&vdev->igate);
+	mutex_unlock(&vdev->msi_lock);
 }

@@ -25,52 +25,57 @@
 #define VFIO_FSL_MC_CMD_WORDS		(VFIO_FSL_MC_CMD_SIZE / sizeof(u64))
 
 /**
- * struct vfio_fsl_mc_irq - one MSI of the object, as userspace sees it
- * @flags: VFIO_IRQ_INFO_* for VFIO_DEVICE_GET_IRQ_INFO
- * @count: vectors (1)
- * @trigger: eventfd signalled on each interrupt, or NULL
- * @name: name the interrupt is requested under
+ * struct vfio_fsl_mc_msi - one MSI of the object (one IRQ index)
+ * @signal: eventfd signalled on each interrupt, or NULL when unused
+ * @label: the name the handler is requested under, while it is
+ *
+ * An MSI is an edge with one vector: VFIO_DEVICE_GET_IRQ_INFO always
+ * reports EVENTFD and a count of 1, so nothing else needs keeping.
  */
-struct vfio_fsl_mc_irq {
-	u32			flags;
-	u32			count;
-	struct eventfd_ctx	*trigger;
-	char			*name;
+struct vfio_fsl_mc_msi {
+	struct eventfd_ctx	*signal;
+	char			*label;
 };
 
 /**
- * struct vfio_fsl_mc_region - one MC portal or other MMIO region
- * @flags: VFIO_REGION_INFO_FLAG_* for userspace
- * @type: the MC's region flags (FSL_MC_REGION_CACHEABLE, _SHAREABLE)
- * @addr: physical start
- * @size: length
- * @ioaddr: kernel mapping for read()/write(), made on first use
+ * struct vfio_fsl_mc_window - one MC portal or other MMIO region
+ * @phys: physical start
+ * @len: length in bytes
+ * @kva: kernel mapping for read()/write(), made on first use
+ * @info_flags: VFIO_REGION_INFO_FLAG_* reported to userspace
+ * @cacheable: the MC marks it FSL_MC_REGION_CACHEABLE (a QBMan portal)
+ * @shareable: the MC marks it FSL_MC_REGION_SHAREABLE
  */
-struct vfio_fsl_mc_region {
-	u32			flags;
-	u32			type;
-	u64			addr;
-	resource_size_t		size;
-	void __iomem		*ioaddr;
+struct vfio_fsl_mc_window {
+	phys_addr_t		phys;
+	u64			len;
+	void __iomem		*kva;
+	u32			info_flags;
+	bool			cacheable;
+	bool			shareable;
 };
 
 /**
  * struct vfio_fsl_mc_device - an fsl-mc object bound to vfio-fsl-mc
  * @vdev: the VFIO core's part; must come first
  * @mc_dev: the object
- * @nb: bus notifier of a DPRC, which claims the objects the container
- *      gains for vfio-fsl-mc
- * @regions: the object's regions while it is open
- * @mc_irqs: the object's interrupts once userspace set one up
- * @igate: protects @mc_irqs and the MSI allocation of @mc_dev
+ * @win: its regions (obj_desc.region_count of them) while it is open
+ * @msi_lock: protects @msi and the MSI allocation of @mc_dev
+ * @msi: its MSIs (obj_desc.irq_count of them) from the first
+ *       VFIO_DEVICE_SET_IRQS that needs them until close, else NULL
+ * @claim_nb: a DPRC's bus notifier, which claims the objects the
+ *            container gains for vfio-fsl-mc; unused for other objects
  */
 struct vfio_fsl_mc_device {
 	struct vfio_device		vdev;
 	struct fsl_mc_device		*mc_dev;
-	struct notifier_block		nb;
-	struct vfio_fsl_mc_region	*regions;
-	struct vfio_fsl_mc_irq		*mc_irqs;
-	struct mutex			igate;
+
+	struct vfio_fsl_mc_window	*win;
+
+	struct mutex			msi_lock;	/* see above */
+	struct vfio_fsl_mc_msi		*msi;
+
+	struct notifier_block		claim_nb;
 };
 
 static inline struct vfio_fsl_mc_device *
@@ -86,10 +91,8 @@ vfio_fsl_mc_cont(struct fsl_mc_device *mc_dev)
 	return to_fsl_mc_device(fsl_mc_cont_dev(&mc_dev->dev));
 }
 
-int vfio_fsl_mc_set_irqs_ioctl(struct vfio_fsl_mc_device *vdev,
-			       u32 flags, unsigned int index,
-			       unsigned int start, unsigned int count,
-			       void *data);
+int vfio_fsl_mc_set_irqs(struct vfio_fsl_mc_device *vdev,
+			 const struct vfio_irq_set *req, const void *data);
 void vfio_fsl_mc_irqs_cleanup(struct vfio_fsl_mc_device *vdev);
 
 #endif /* _VFIO_FSL_MC_PRIVATE_H */

@@ -692,7 +692,7 @@ static void vfio_platform_release_dev(struct vfio_device *core_vdev)
 	mutex_destroy(&vdev->intr_lock);
 }
 
-/* Every binder's device gets these; they differ only in struct vfio_platform_bus. */
+/* Both binders' devices get these: only their vfio_platform_bus differs. */
 static const struct vfio_device_ops vfio_platform_base_ops = {
 	.name		= "vfio-platform-base",
 	.release	= vfio_platform_release_dev,
