@@ -692,10 +692,18 @@ vfio_pci_irq_actions[VFIO_PCI_NUM_IRQS][VFIO_PCI_NUM_ACTS] = {
 		[VFIO_PCI_ACT_UNMASK]	= vfio_pci_set_intx_unmask,
 		[VFIO_PCI_ACT_TRIGGER]	= vfio_pci_set_intx_trigger,
 	},
-	[VFIO_PCI_MSI_IRQ_INDEX]  = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_msi_trigger },
-	[VFIO_PCI_MSIX_IRQ_INDEX] = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_msi_trigger },
-	[VFIO_PCI_ERR_IRQ_INDEX]  = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_err_trigger },
-	[VFIO_PCI_REQ_IRQ_INDEX]  = { [VFIO_PCI_ACT_TRIGGER] = vfio_pci_set_req_trigger },
+	[VFIO_PCI_MSI_IRQ_INDEX] = {
+		[VFIO_PCI_ACT_TRIGGER]	= vfio_pci_set_msi_trigger,
+	},
+	[VFIO_PCI_MSIX_IRQ_INDEX] = {
+		[VFIO_PCI_ACT_TRIGGER]	= vfio_pci_set_msi_trigger,
+	},
+	[VFIO_PCI_ERR_IRQ_INDEX] = {
+		[VFIO_PCI_ACT_TRIGGER]	= vfio_pci_set_err_trigger,
+	},
+	[VFIO_PCI_REQ_IRQ_INDEX] = {
+		[VFIO_PCI_ACT_TRIGGER]	= vfio_pci_set_req_trigger,
+	},
 };
 
 static int vfio_pci_irq_action(u32 flags)

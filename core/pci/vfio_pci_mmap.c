@@ -18,6 +18,7 @@
 #include <linux/sched/mm.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/nospec.h>
 #include <compat/kcompat.h>
 
 #include "vfio_pci_priv.h"
@@ -166,27 +167,65 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 	up_write(&vdev->memory_lock);
 }
 
+/* The tracking entry of @vma, if it is populated; vma_lock held. */
+static struct vfio_pci_mmap_vma *
+vfio_pci_vma_lookup(struct vfio_pci_core_device *vdev,
+		    struct vm_area_struct *vma)
+{
+	struct vfio_pci_mmap_vma *entry;
+
+	lockdep_assert_held(&vdev->vma_lock);
+	list_for_each_entry(entry, &vdev->vma_list, vma_next)
+		if (entry->vma == vma)
+			return entry;
+	return NULL;
+}
+
+/*
+ * Map the whole of @vma onto its BAR and remember it for zapping.  Both
+ * locks are held: vma_lock for the list, memory_lock (read) so that
+ * decode cannot go off under us.
+ */
+static vm_fault_t vfio_pci_vma_populate(struct vfio_pci_core_device *vdev,
+					struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+	struct vfio_pci_mmap_vma *entry;
+
+	entry = kmalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry)
+		return VM_FAULT_OOM;
+	if (io_remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff, len,
+			       vma->vm_page_prot)) {
+		/* Half a mapping would escape the next zap: undo it all. */
+		zap_vma_ptes(vma, vma->vm_start, len);
+		kfree(entry);
+		return VM_FAULT_SIGBUS;
+	}
+	entry->vma = vma;
+	list_add(&entry->vma_next, &vdev->vma_list);
+	return VM_FAULT_NOPAGE;
+}
+
+/*
+ * A duplicate or a piece of a split mapping starts out untracked: clear
+ * it, and its first access faults it in and onto vma_list.
+ */
 static void vfio_pci_mmap_open(struct vm_area_struct *vma)
 {
-	/*
-	 * A copy or a split of a mapping is not on vma_list; unpopulate it
-	 * so that its first access faults and puts it there.
-	 */
 	zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 }
 
 static void vfio_pci_mmap_close(struct vm_area_struct *vma)
 {
 	struct vfio_pci_core_device *vdev = vma->vm_private_data;
-	struct vfio_pci_mmap_vma *mmap_vma;
+	struct vfio_pci_mmap_vma *entry;
 
 	mutex_lock(&vdev->vma_lock);
-	list_for_each_entry(mmap_vma, &vdev->vma_list, vma_next) {
-		if (mmap_vma->vma == vma) {
-			list_del(&mmap_vma->vma_next);
-			kfree(mmap_vma);
-			break;
-		}
+	entry = vfio_pci_vma_lookup(vdev, vma);
+	if (entry) {
+		list_del(&entry->vma_next);
+		kfree(entry);
 	}
 	mutex_unlock(&vdev->vma_lock);
 }
@@ -195,41 +234,16 @@ static vm_fault_t vfio_pci_mmap_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vfio_pci_core_device *vdev = vma->vm_private_data;
-	struct vfio_pci_mmap_vma *mmap_vma;
-	vm_fault_t ret = VM_FAULT_NOPAGE;
+	vm_fault_t ret;
 
 	mutex_lock(&vdev->vma_lock);
 	down_read(&vdev->memory_lock);
-
-	if (!__vfio_pci_memory_enabled(vdev)) {
-		ret = VM_FAULT_SIGBUS;
-		goto out_unlock;
-	}
-
-	/* Another thread populated it while we waited. */
-	list_for_each_entry(mmap_vma, &vdev->vma_list, vma_next)
-		if (mmap_vma->vma == vma)
-			goto out_unlock;
-
-	mmap_vma = kmalloc(sizeof(*mmap_vma), GFP_KERNEL);
-	if (!mmap_vma) {
-		ret = VM_FAULT_OOM;
-		goto out_unlock;
-	}
-
-	if (io_remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff,
-			       vma->vm_end - vma->vm_start,
-			       vma->vm_page_prot)) {
-		/* Leave nothing half mapped behind. */
-		zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
-		kfree(mmap_vma);
-		ret = VM_FAULT_SIGBUS;
-		goto out_unlock;
-	}
-	mmap_vma->vma = vma;
-	list_add(&mmap_vma->vma_next, &vdev->vma_list);
-
-out_unlock:
+	if (!__vfio_pci_memory_enabled(vdev))
+		ret = VM_FAULT_SIGBUS;		/* a disabled BAR decodes nothing */
+	else if (vfio_pci_vma_lookup(vdev, vma))
+		ret = VM_FAULT_NOPAGE;		/* a racing fault got there first */
+	else
+		ret = vfio_pci_vma_populate(vdev, vma);
 	up_read(&vdev->memory_lock);
 	mutex_unlock(&vdev->vma_lock);
 	return ret;
@@ -255,39 +269,37 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 		       struct vm_area_struct *vma)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	const unsigned int idx_shift = VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT;
+	unsigned int index = vma->vm_pgoff >> idx_shift;
+	unsigned long first = vma->vm_pgoff & ((1UL << idx_shift) - 1);
+	unsigned long pages = vma_pages(vma);
 	struct pci_dev *pdev = vdev->pdev;
-	u64 phys_len, req_len, pgoff, req_start;
-	unsigned int index;
 	int ret;
 
-	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
-
-	if (index >= VFIO_PCI_NUM_REGIONS + vdev->num_regions)
-		return -EINVAL;
-	if (vma->vm_end < vma->vm_start)
-		return -EINVAL;
+	/* Private mappings of device memory make no sense. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+
 	if (index >= VFIO_PCI_NUM_REGIONS) {
-		struct vfio_pci_region *region =
-			&vdev->region[index - VFIO_PCI_NUM_REGIONS];
+		struct vfio_pci_region *region;
 
-		if (region->ops && region->ops->mmap &&
-		    (region->flags & VFIO_REGION_INFO_FLAG_MMAP))
-			return region->ops->mmap(vdev, region, vma);
-		return -EINVAL;
+		index -= VFIO_PCI_NUM_REGIONS;
+		if (index >= vdev->num_regions)
+			return -EINVAL;
+		region = &vdev->region[array_index_nospec(index,
+							   vdev->num_regions)];
+		if (!region->ops || !region->ops->mmap ||
+		    !(region->flags & VFIO_REGION_INFO_FLAG_MMAP))
+			return -EINVAL;
+		return region->ops->mmap(vdev, region, vma);
 	}
-	if (index >= VFIO_PCI_ROM_REGION_INDEX)
-		return -EINVAL;
-	if (!vdev->bar_mmap_supported[index])
-		return -EINVAL;
 
-	phys_len = PAGE_ALIGN(pci_resource_len(pdev, index));
-	req_len = vma->vm_end - vma->vm_start;
-	pgoff = vma->vm_pgoff &
-		((1U << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
-	req_start = pgoff << PAGE_SHIFT;
-	if (req_start + req_len > phys_len)
+	/* Of the fixed regions only the BARs, and only where it is safe. */
+	if (index > VFIO_PCI_BAR5_REGION_INDEX ||
+	    !vdev->bar_mmap_supported[index])
+		return -EINVAL;
+	if (first + pages > DIV_ROUND_UP(pci_resource_len(pdev, index),
+					 PAGE_SIZE))
 		return -EINVAL;
 
 	/* Claim the BAR, so no other driver maps it meanwhile. */
@@ -297,7 +309,7 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 
 	vma->vm_private_data = vdev;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	vma->vm_pgoff = (pci_resource_start(pdev, index) >> PAGE_SHIFT) + pgoff;
+	vma->vm_pgoff = (pci_resource_start(pdev, index) >> PAGE_SHIFT) + first;
 	/* Populated on fault, so it can be zapped and refaulted at will. */
 	kc_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &vfio_pci_mmap_ops;
