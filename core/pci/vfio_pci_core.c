@@ -496,36 +496,40 @@ out_free_caps:
 	return ret;
 }
 
+/*
+ * The irq indexes this device reports: all but ERR, which needs AER and
+ * so PCIe.  A count of 0 (no INTx pin, no MSI capability) is still
+ * reported; the user sees it in GET_IRQ_INFO.
+ */
+static bool vfio_pci_irq_index_exists(struct vfio_pci_core_device *vdev,
+				      u32 index)
+{
+	if (index >= VFIO_PCI_NUM_IRQS)
+		return false;
+	return index != VFIO_PCI_ERR_IRQ_INDEX || pci_is_pcie(vdev->pdev);
+}
+
 static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 				       struct vfio_irq_info __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
+	const unsigned long minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+	if (info.argsz < minsz || !vfio_pci_irq_index_exists(vdev, info.index))
 		return -EINVAL;
 
-	switch (info.index) {
-	case VFIO_PCI_INTX_IRQ_INDEX ... VFIO_PCI_MSIX_IRQ_INDEX:
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		break;
-	case VFIO_PCI_ERR_IRQ_INDEX:
-		if (pci_is_pcie(vdev->pdev))
-			break;
-		fallthrough;
-	default:
-		return -EINVAL;
-	}
-
-	info.flags = VFIO_IRQ_INFO_EVENTFD;
+	/*
+	 * INTx is level triggered: the host masks it as it fires and the
+	 * user unmasks it.  The others are edge-like and their vector
+	 * count is fixed once enabled.
+	 */
+	info.flags = VFIO_IRQ_INFO_EVENTFD |
+		     (info.index == VFIO_PCI_INTX_IRQ_INDEX ?
+		      VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED :
+		      VFIO_IRQ_INFO_NORESIZE);
 	info.count = vfio_pci_get_irq_count(vdev, info.index);
-	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
-		info.flags |= VFIO_IRQ_INFO_MASKABLE |
-			      VFIO_IRQ_INFO_AUTOMASKED;
-	else
-		info.flags |= VFIO_IRQ_INFO_NORESIZE;
 
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -533,23 +537,22 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 static int vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 				   struct vfio_irq_set __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
 	struct vfio_irq_set hdr;
-	size_t data_size = 0;
-	u8 *data = NULL;
-	int max, ret;
+	size_t payload = 0;
+	void *data = NULL;
+	int ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
+	if (copy_from_user(&hdr, arg, offsetofend(struct vfio_irq_set, count)))
 		return -EFAULT;
 
-	max = vfio_pci_get_irq_count(vdev, hdr.index);
-	ret = vfio_set_irqs_validate_and_prepare(&hdr, max, VFIO_PCI_NUM_IRQS,
-						 &data_size);
+	/* The core's checks of argsz, flags and range, then the payload. */
+	ret = vfio_set_irqs_validate_and_prepare(&hdr,
+			vfio_pci_get_irq_count(vdev, hdr.index),
+			VFIO_PCI_NUM_IRQS, &payload);
 	if (ret)
 		return ret;
-
-	if (data_size) {
-		data = memdup_user(&arg->data, data_size);
+	if (payload) {
+		data = memdup_user(arg->data, payload);
 		if (IS_ERR(data))
 			return PTR_ERR(data);
 	}
@@ -558,6 +561,7 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 	ret = vfio_pci_set_irqs_ioctl(vdev, hdr.flags, hdr.index, hdr.start,
 				      hdr.count, data);
 	mutex_unlock(&vdev->igate);
+
 	kfree(data);
 	return ret;
 }
