@@ -150,11 +150,17 @@ int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 	if (ret)
 		return ret;
 
-	/* Reset now so the user starts from a clean device. */
+	/*
+	 * Reset now so the user starts from a clean device.  If someone
+	 * else holds the reset lock, fail the open rather than hand over
+	 * a device in whatever state the last user left it (as 6.1 does).
+	 */
 	ret = pci_try_reset_function(pdev);
-	vdev->reset_works = !ret || ret == -EAGAIN;
-	if (ret == -ENOTTY)
-		vdev->reset_works = false;
+	if (ret == -EAGAIN) {
+		pci_disable_device(pdev);
+		return ret;
+	}
+	vdev->reset_works = !ret;
 
 	pci_save_state(pdev);
 	vdev->pci_saved_state = pci_store_saved_state(pdev);
