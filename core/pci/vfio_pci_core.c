@@ -758,7 +758,8 @@ static int vfio_pci_dev_set_hot_reset(struct vfio_device_set *dev_set,
 		for (i = 0; i < nr_files; i++)
 			if (vfio_file_has_dev(files[i], &cur->vdev))
 				owned = true;
-		if (!owned && cur->enabled)
+		/* As 6.1: each device reset must be the user's, open or not */
+		if (!owned)
 			return -EINVAL;
 	}
 
@@ -1260,7 +1261,9 @@ void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
 EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
 
 /*
- * vfio_pci_core_err_handlers: PCI error handlers for vfio-pci drivers.
+ * vfio_pci_core_err_handlers - PCI error handlers for vfio-pci drivers
+ * (6.1's kernel-doc cannot document a variable, hence no kernel-doc).
+ *
  * Point struct pci_driver.err_handler here to relay AER errors to the
  * user's ERR irq.
  */

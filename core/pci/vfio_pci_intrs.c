@@ -157,28 +157,41 @@ void vfio_pci_intx_unmask(struct vfio_pci_core_device *vdev)
 		vfio_send_intx_eventfd(vdev, NULL);
 }
 
-static irqreturn_t vfio_intx_handler(int irq, void *dev_id)
+/*
+ * Two handlers, picked when the irq is requested.  A device with the
+ * INTx disable bit (pci_2_3) may share its line: it is ours only if the
+ * device says so, and it is masked at the device.  Without the bit the
+ * line is exclusive, so every interrupt is ours and is masked at the
+ * interrupt controller.
+ */
+static irqreturn_t vfio_intx_handler_shared(int irq, void *dev_id)
 {
 	struct vfio_pci_core_device *vdev = dev_id;
-	irqreturn_t ret = IRQ_NONE;
-	unsigned long flags;
+	bool ours;
 
-	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (!vdev->pci_2_3) {
-		/* Exclusive line: ours for sure; mask at the controller. */
-		disable_irq_nosync(vdev->pdev->irq);
+	spin_lock(&vdev->irqlock);
+	ours = !vdev->ctx[0].masked && pci_check_and_mask_intx(vdev->pdev);
+	if (ours)
 		vdev->ctx[0].masked = true;
-		ret = IRQ_HANDLED;
-	} else if (!vdev->ctx[0].masked &&
-		   pci_check_and_mask_intx(vdev->pdev)) {
-		vdev->ctx[0].masked = true;
-		ret = IRQ_HANDLED;
-	}
-	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	spin_unlock(&vdev->irqlock);
 
-	if (ret == IRQ_HANDLED)
-		vfio_send_intx_eventfd(vdev, NULL);
-	return ret;
+	if (!ours)
+		return IRQ_NONE;
+	vfio_send_intx_eventfd(vdev, NULL);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t vfio_intx_handler_exclusive(int irq, void *dev_id)
+{
+	struct vfio_pci_core_device *vdev = dev_id;
+
+	spin_lock(&vdev->irqlock);
+	disable_irq_nosync(irq);
+	vdev->ctx[0].masked = true;
+	spin_unlock(&vdev->irqlock);
+
+	vfio_send_intx_eventfd(vdev, NULL);
+	return IRQ_HANDLED;
 }
 
 /*
@@ -211,7 +224,6 @@ static int vfio_intx_set_signal(struct vfio_pci_core_device *vdev, int fd)
 {
 	struct vfio_pci_irq_ctx *ctx = &vdev->ctx[0];
 	struct pci_dev *pdev = vdev->pdev;
-	unsigned long irqflags = IRQF_SHARED;
 	struct eventfd_ctx *trigger;
 	unsigned long flags;
 	int ret;
@@ -239,10 +251,12 @@ static int vfio_intx_set_signal(struct vfio_pci_core_device *vdev, int fd)
 	 * masked at the interrupt controller: keep it off until we know
 	 * whether the user had it masked, so the disable depth stays one.
 	 */
-	if (!vdev->pci_2_3)
-		irqflags = IRQF_NO_AUTOEN;
-	ret = request_irq(pdev->irq, vfio_intx_handler, irqflags,
-			  ctx->name, vdev);
+	if (vdev->pci_2_3)
+		ret = request_irq(pdev->irq, vfio_intx_handler_shared,
+				  IRQF_SHARED, ctx->name, vdev);
+	else
+		ret = request_irq(pdev->irq, vfio_intx_handler_exclusive,
+				  IRQF_NO_AUTOEN, ctx->name, vdev);
 	if (ret)
 		goto err_clear_trigger;
 
@@ -428,27 +442,32 @@ err_free_name:
 	return ret;
 }
 
+/*
+ * Give vectors [start, start + count) the eventfds in @fds (-1: none; a
+ * NULL @fds tears them all down).  All or nothing: if one vector fails,
+ * those this call already set are torn down again.
+ */
 static int vfio_msi_set_block(struct vfio_pci_core_device *vdev,
 			      unsigned int start, unsigned int count,
 			      s32 *fds, bool msix)
 {
-	unsigned int i, j;
-	int ret = 0;
+	unsigned int n;
+	int ret;
 
-	if (start >= vdev->num_ctx || start + count > vdev->num_ctx)
+	if (start >= vdev->num_ctx || count > vdev->num_ctx - start)
 		return -EINVAL;
 
-	for (i = 0, j = start; i < count && !ret; i++, j++) {
-		int fd = fds ? fds[i] : -1;
-
-		ret = vfio_msi_set_vector_signal(vdev, j, fd, msix);
+	for (n = 0; n < count; n++) {
+		ret = vfio_msi_set_vector_signal(vdev, start + n,
+						 fds ? fds[n] : -1, msix);
+		if (ret)
+			goto err_unset_done;
 	}
+	return 0;
 
-	if (ret) {
-		/* All or nothing: drop what this call set up. */
-		for (i = start; i < j; i++)
-			vfio_msi_set_vector_signal(vdev, i, -1, msix);
-	}
+err_unset_done:
+	while (n--)
+		vfio_msi_set_vector_signal(vdev, start + n, -1, msix);
 	return ret;
 }
 

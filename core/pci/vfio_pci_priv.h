@@ -8,11 +8,6 @@
 
 #include <linux/vfio_pci_core.h>
 
-/* Newer kernels define this in pci_regs.h; 6.1 has it in vfio_pci_core.c. */
-#ifndef PCI_BARS_NUM
-#define PCI_BARS_NUM	PCI_STD_NUM_BARS
-#endif
-
 /**
  * struct vfio_pci_irq_ctx - one interrupt vector handed to the user
  * @trigger: eventfd signalled when the vector fires
