@@ -35,3 +35,7 @@ except ImportError:
 html_title = 'mdev framework'
 html_static_path = []
 html_show_sourcelink = False
+
+# Kernel annotations in prototypes, which the C domain would otherwise
+# take for a syntax error.
+c_id_attributes = ['__user', '__iomem', '__must_check']
