@@ -255,14 +255,13 @@ void vu_vfio_close(struct vu_vfio *v)
 	v->device = v->group = v->container = -1;
 }
 
-int vu_vfio_open_type(struct vu_vfio *v, const char *uuid, unsigned long iommu_type)
+int vu_vfio_open_group(struct vu_vfio *v, int group_nr, const char *name,
+		       unsigned long iommu_type)
 {
 	int ret;
 
 	v->container = v->group = v->device = -1;
-	v->group_nr = vu_mdev_group(uuid);
-	if (v->group_nr < 0)
-		return v->group_nr;
+	v->group_nr = group_nr;
 	ret = vu_container_open();
 	if (ret < 0)
 		goto err;
@@ -277,14 +276,24 @@ int vu_vfio_open_type(struct vu_vfio *v, const char *uuid, unsigned long iommu_t
 	ret = vu_set_iommu(v->container, iommu_type);
 	if (ret)
 		goto err;
-	ret = vu_group_get_device(v->group, uuid);
+	ret = vu_group_get_device(v->group, name);
 	if (ret < 0)
 		goto err;
 	v->device = ret;
 	return 0;
 err:
 	vu_vfio_close(v);
-	return fail(-ret);
+	return fail(ret < 0 ? -ret : EIO);
+}
+
+int vu_vfio_open_type(struct vu_vfio *v, const char *uuid, unsigned long iommu_type)
+{
+	int nr = vu_mdev_group(uuid);
+
+	v->container = v->group = v->device = -1;
+	if (nr < 0)
+		return nr;
+	return vu_vfio_open_group(v, nr, uuid, iommu_type);
 }
 
 int vu_vfio_open(struct vu_vfio *v, const char *uuid)

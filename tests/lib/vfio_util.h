@@ -98,6 +98,9 @@ struct vu_vfio {
 int vu_vfio_open(struct vu_vfio *v, const char *uuid);
 /* The same with a chosen IOMMU type (VFIO_TYPE1_IOMMU, ...). */
 int vu_vfio_open_type(struct vu_vfio *v, const char *uuid, unsigned long iommu_type);
+/* The same for any device: its group number and the name GET_DEVICE_FD takes. */
+int vu_vfio_open_group(struct vu_vfio *v, int group_nr, const char *name,
+		       unsigned long iommu_type);
 /* Close whatever is open (device, group, container, in that order). */
 void vu_vfio_close(struct vu_vfio *v);
 

@@ -196,34 +196,12 @@ static inline void pu_unbind(struct pu_dev *dev)
 /* Container, group and device fd of a vfio-pci device, type1v2. */
 static inline int pu_open(struct vu_vfio *v, const char *bdf)
 {
-	int ret;
+	int nr = pu_group(bdf);
 
 	v->container = v->group = v->device = -1;
-	v->group_nr = pu_group(bdf);
-	if (v->group_nr < 0)
-		return v->group_nr;
-	ret = vu_container_open();
-	if (ret < 0)
-		goto err;
-	v->container = ret;
-	ret = vu_group_open(v->group_nr);
-	if (ret < 0)
-		goto err;
-	v->group = ret;
-	ret = vu_group_set_container(v->group, v->container);
-	if (ret)
-		goto err;
-	ret = vu_set_iommu(v->container, VFIO_TYPE1v2_IOMMU);
-	if (ret)
-		goto err;
-	ret = vu_group_get_device(v->group, bdf);
-	if (ret < 0)
-		goto err;
-	v->device = ret;
-	return 0;
-err:
-	vu_vfio_close(v);
-	return ret < 0 ? ret : -EIO;
+	if (nr < 0)
+		return nr;
+	return vu_vfio_open_group(v, nr, bdf, VFIO_TYPE1v2_IOMMU);
 }
 
 /* pread/pwrite of @len (1, 2, 4, 8) bytes at @off of region @index. */
