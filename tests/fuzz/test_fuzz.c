@@ -26,6 +26,8 @@
  *
  *	FUZZ_SEED=n   the run's seed (default: from the clock; always printed)
  *	FUZZ_OPS=n    operations in all, spread over the cases (default 15000)
+ *	FUZZ_JOBS=n   cases run at once, never two of one parent (default: the
+ *	              number of CPUs; "threads" always runs alone)
  *	tests/bin/test_fuzz [-l] [case...]
  *
  * A case's program depends only on the seed and the case's name, so a
@@ -107,9 +109,19 @@ struct fz_shared {
 	long errnos[600];		/* how often each errno was returned */
 	long ok_calls;
 	long maps, dmabufs, pins;	/* interesting successes */
+	long long op_ns[32];		/* time spent in each op of fz_ops[] */
 };
 
-static struct fz_shared *sh;
+/* sh is this case's slot of sh_all (one per case, so cases can run at once) */
+static struct fz_shared *sh, *sh_all;
+
+static long long fz_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 struct fz_type {
 	char parent[256];
@@ -1460,41 +1472,46 @@ struct fz_op {
 	void (*fn)(struct fz *z);
 	int weight;
 	int threads;	/* also run with several threads on one device */
+	const char *name;
 };
 
+#define FZ_OP(fn, weight, threads)	{ fn, weight, threads, #fn + 3 }
+
 static const struct fz_op fz_ops[] = {
-	{ op_create, 4, 0 },
-	{ op_remove, 3, 0 },
-	{ op_sysfs_create_str, 3, 0 },
-	{ op_sysfs_remove_str, 2, 0 },
-	{ op_sysfs_read, 2, 1 },
-	{ op_container_open, 4, 0 },
-	{ op_group_open, 5, 0 },
-	{ op_set_container, 5, 0 },
-	{ op_group_ioctl, 4, 0 },
-	{ op_get_device_fd, 6, 0 },
-	{ op_open_all, 12, 0 },
-	{ op_close, 3, 0 },
-	{ op_container_ioctl, 14, 1 },
-	{ op_dev_info, 5, 1 },
-	{ op_region_info, 8, 1 },
-	{ op_irq_info, 5, 1 },
-	{ op_set_irqs, 10, 1 },
-	{ op_reset, 3, 1 },
-	{ op_feature, 6, 1 },
-	{ op_gfx, 6, 1 },
-	{ op_dev_ioctl_random, 4, 1 },
-	{ op_rw, 18, 1 },
-	{ op_mmap, 6, 1 },
-	{ op_tp_cmd, 10, 1 },
-	{ op_reopen, 2, 1 },
+	FZ_OP(op_create, 4, 0),
+	FZ_OP(op_remove, 3, 0),
+	FZ_OP(op_sysfs_create_str, 3, 0),
+	FZ_OP(op_sysfs_remove_str, 2, 0),
+	FZ_OP(op_sysfs_read, 2, 1),
+	FZ_OP(op_container_open, 4, 0),
+	FZ_OP(op_group_open, 5, 0),
+	FZ_OP(op_set_container, 5, 0),
+	FZ_OP(op_group_ioctl, 4, 0),
+	FZ_OP(op_get_device_fd, 6, 0),
+	FZ_OP(op_open_all, 12, 0),
+	FZ_OP(op_close, 3, 0),
+	FZ_OP(op_container_ioctl, 14, 1),
+	FZ_OP(op_dev_info, 5, 1),
+	FZ_OP(op_region_info, 8, 1),
+	FZ_OP(op_irq_info, 5, 1),
+	FZ_OP(op_set_irqs, 10, 1),
+	FZ_OP(op_reset, 3, 1),
+	FZ_OP(op_feature, 6, 1),
+	FZ_OP(op_gfx, 6, 1),
+	FZ_OP(op_dev_ioctl_random, 4, 1),
+	FZ_OP(op_rw, 18, 1),
+	FZ_OP(op_mmap, 6, 1),
+	FZ_OP(op_tp_cmd, 10, 1),
+	FZ_OP(op_reopen, 2, 1),
 };
 
 #define FZ_NOPS	(sizeof(fz_ops) / sizeof(fz_ops[0]))
+_Static_assert(FZ_NOPS <= 32, "fz_shared.op_ns is too short");
 
 static void fz_step(struct fz *z)
 {
 	int total = 0, pick, tries;
+	long long t0;
 	size_t i;
 
 	for (i = 0; i < FZ_NOPS; i++)
@@ -1511,7 +1528,9 @@ static void fz_step(struct fz *z)
 				break;
 			pick -= fz_ops[i].weight;
 		}
+		t0 = fz_now_ns();
 		fz_ops[i].fn(z);
+		__atomic_add_fetch(&sh->op_ns[i], fz_now_ns() - t0, __ATOMIC_RELAXED);
 	}
 	__atomic_add_fetch(&sh->progress, 1, __ATOMIC_RELAXED);
 }
@@ -1713,95 +1732,208 @@ static int count_dir(const char *path)
 	return n;
 }
 
-/* Runs one case in a child; returns 1 if it passed. */
-static int run_case(int num, const char *name, const struct fz_type *t, long nops)
-{
-	int hang = getenv("FUZZ_HANG") ? atoi(getenv("FUZZ_HANG")) : 60;
-	uint64_t seed = fz_hash(run_seed, name);
-	int devs_before = count_dir(VU_MDEV_BUS), devs_after, status = 0, i, e;
-	long last = -1, still = 0, avail;
-	long long t0 = vu_now_ms(), ms;
+/* A case: a type's program, or "threads" (t == NULL) over all of them. */
+struct fz_case {
+	const char *name;
+	const struct fz_type *t;
+	struct fz_shared *sh;
+	char devdir[1100];	/* whose entries must be the same after */
+	int devs_before;
 	pid_t pid;
-	char errs[600];
+	long long t0;
+	long last, still;
+	int status;
+};
+
+static int fz_cases_conflict(const struct fz_case *a, const struct fz_case *b)
+{
 	size_t n;
 
-	memset(sh, 0, sizeof(*sh));
-	printf("# %s: %ld ops, case seed %#llx\n", name, nops, (unsigned long long)seed);
+	if (!a->t || !b->t)
+		return 1;
+	/* types of one parent (or module: mdev_testparent0, 1) share resources */
+	n = strcspn(a->t->parent, "0123456789");
+	return n == strcspn(b->t->parent, "0123456789") &&
+	       !strncmp(a->t->parent, b->t->parent, n);
+}
+
+static void start_case(struct fz_case *c, long nops)
+{
+	uint64_t seed = fz_hash(run_seed, c->name);
+
+	memset(c->sh, 0, sizeof(*c->sh));
+	if (c->t)
+		snprintf(c->devdir, sizeof(c->devdir), "%s/devices", c->t->path);
+	else
+		snprintf(c->devdir, sizeof(c->devdir), "%s", VU_MDEV_BUS);
+	c->devs_before = count_dir(c->devdir);
+	c->last = -1;
+	c->still = 0;
+	printf("# %s: %ld ops, case seed %#llx\n", c->name, nops, (unsigned long long)seed);
 	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
+	c->t0 = vu_now_ms();
+	c->pid = fork();
+	if (c->pid == 0) {
+		sh = c->sh;
 		fz_sig_setup();
-		if (t)
-			run_type(t, seed, nops);
+		if (c->t)
+			run_type(c->t, seed, nops);
 		else
 			run_threads(seed, nops);
 		_exit(0);
 	}
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
+	if (c->pid < 0) {
+		snprintf(c->sh->why, sizeof(c->sh->why), "fork: %s", strerror(errno));
+		c->sh->failed = 1;
+	}
+}
 
-		if (r == pid)
+/* Polled every 200 ms; returns 1 once the case's child is gone. */
+static int poll_case(struct fz_case *c, int hang)
+{
+	int i;
+
+	if (c->pid <= 0 || waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+		return 1;
+	if (c->sh->progress != c->last) {
+		c->last = c->sh->progress;
+		c->still = 0;
+		return 0;
+	}
+	if (++c->still <= hang * 5)
+		return 0;
+	snprintf(c->sh->why, sizeof(c->sh->why),
+		 "no progress for %d s (hung in the op below?)", hang);
+	c->sh->failed = 1;
+	kill(c->pid, SIGKILL);
+	/* a task stuck in the kernel may not die: do not wait forever */
+	for (i = 0; i < 50 && waitpid(c->pid, &c->status, WNOHANG) != c->pid; i++)
+		usleep(100 * 1000);
+	return 1;
+}
+
+/* The ops that took the most time, for the summary line. */
+static void top_ops(const struct fz_shared *s, char *buf, size_t len)
+{
+	long long all = 0, best;
+	size_t i, n = 0, k, pick;
+	int used[FZ_NOPS] = { 0 };
+
+	for (i = 0; i < FZ_NOPS; i++)
+		all += s->op_ns[i];
+	buf[0] = '\0';
+	for (k = 0; k < 3 && all; k++) {
+		best = 0;
+		pick = FZ_NOPS;
+		for (i = 0; i < FZ_NOPS; i++)
+			if (!used[i] && s->op_ns[i] > best) {
+				best = s->op_ns[i];
+				pick = i;
+			}
+		if (pick == FZ_NOPS)
 			break;
-		usleep(200 * 1000);
-		if (sh->progress != last) {
-			last = sh->progress;
-			still = 0;
-		} else if (++still > hang * 5) {
-			snprintf(sh->why, sizeof(sh->why),
-				 "no progress for %d s (hung in the op below?)", hang);
-			sh->failed = 1;
-			kill(pid, SIGKILL);
-			/* a task stuck in the kernel may not die: do not wait forever */
-			for (i = 0; i < 50 && waitpid(pid, &status, WNOHANG) != pid; i++)
-				usleep(100 * 1000);
+		used[pick] = 1;
+		n += snprintf(buf + n, len - n, " %s %lld%%", fz_ops[pick].name,
+			      best * 100 / all);
+		if (n >= len)
 			break;
-		}
 	}
-	ms = vu_now_ms() - t0;
-	if (!sh->failed && WIFSIGNALED(status)) {
-		snprintf(sh->why, sizeof(sh->why), "killed by signal %d", WTERMSIG(status));
-		sh->failed = 1;
+}
+
+/* Checks what a finished case left behind and prints its TAP line. */
+static int finish_case(struct fz_case *c, int num, long nops)
+{
+	struct fz_shared *s = c->sh;
+	long long ms = vu_now_ms() - c->t0;
+	int devs_after, i, e;
+	char errs[600], top[160];
+	long avail;
+	size_t n;
+
+	if (!s->failed && c->pid > 0 && WIFSIGNALED(c->status)) {
+		snprintf(s->why, sizeof(s->why), "killed by signal %d", WTERMSIG(c->status));
+		s->failed = 1;
 	}
-	devs_after = count_dir(VU_MDEV_BUS);
-	if (!sh->failed && devs_after != devs_before) {
-		snprintf(sh->why, sizeof(sh->why), "%d mdev devices before, %d after",
-			 devs_before, devs_after);
-		sh->failed = 1;
+	devs_after = count_dir(c->devdir);
+	if (!s->failed && devs_after != c->devs_before) {
+		snprintf(s->why, sizeof(s->why), "%d devices in %.500s before, %d after",
+			 c->devs_before, c->devdir, devs_after);
+		s->failed = 1;
 	}
-	if (t && !sh->failed) {
-		avail = vu_mdev_available(t->parent, t->name);
-		if (avail != t->avail) {
-			snprintf(sh->why, sizeof(sh->why),
-				 "available_instances %ld before, %ld after", t->avail, avail);
-			sh->failed = 1;
+	if (c->t && !s->failed) {
+		avail = vu_mdev_available(c->t->parent, c->t->name);
+		if (avail != c->t->avail) {
+			snprintf(s->why, sizeof(s->why),
+				 "available_instances %ld before, %ld after", c->t->avail, avail);
+			s->failed = 1;
 		}
 	}
 	errs[0] = '\0';
 	for (e = 1, n = 0; e < 600; e++)
-		if (sh->errnos[e] && n < sizeof(errs) - 32)
+		if (s->errnos[e] && n < sizeof(errs) - 32)
 			n += snprintf(errs + n, sizeof(errs) - n, " %s:%ld", errname(e),
-				      sh->errnos[e]);
+				      s->errnos[e]);
+	top_ops(s, top, sizeof(top));
 	printf("# %s: %ld ops in %lld ms (%.0f ops/s); %ld calls succeeded, %ld mmaps, "
-	       "%ld dma-bufs, %ld pins; errnos:%s\n", name, sh->progress, ms,
-	       ms ? sh->progress * 1000.0 / ms : 0.0, sh->ok_calls, sh->maps, sh->dmabufs,
-	       sh->pins, errs);
-	if (sh->failed) {
-		unsigned int p = sh->ring_pos;
+	       "%ld dma-bufs, %ld pins; errnos:%s; time in:%s\n", c->name, s->progress, ms,
+	       ms ? s->progress * 1000.0 / ms : 0.0, s->ok_calls, s->maps, s->dmabufs,
+	       s->pins, errs, top);
+	if (s->failed) {
+		unsigned int p = s->ring_pos;
 
-		printf("# FAIL %s: %s\n", name, sh->why);
+		printf("# FAIL %s: %s\n", c->name, s->why);
 		printf("# last ops:\n");
 		for (i = FZ_RING; i > 0; i--)
 			if (p >= (unsigned int)i)
-				printf("#   %s\n", sh->ring[(p - i) % FZ_RING]);
-		printf("# reproduce: FUZZ_SEED=%llu FUZZ_OPS=%ld tests/bin/test_fuzz %s\n",
-		       (unsigned long long)run_seed, nops, name);
-		printf("not ok %d - fuzz %s\n", num, name);
+				printf("#   %s\n", s->ring[(p - i) % FZ_RING]);
+		printf("# reproduce: FUZZ_SEED=%llu FUZZ_OPS=%ld FUZZ_JOBS=1 "
+		       "tests/bin/test_fuzz %s\n", (unsigned long long)run_seed, nops, c->name);
+		printf("not ok %d - fuzz %s\n", num, c->name);
 		fflush(stdout);
 		return 0;
 	}
-	printf("ok %d - fuzz %s\n", num, name);
+	printf("ok %d - fuzz %s\n", num, c->name);
 	fflush(stdout);
 	return 1;
+}
+
+/*
+ * Runs the cases, up to jobs at once but never two of one parent together,
+ * and "threads" (which visits every type) alone.  Returns the failures.
+ */
+static int run_cases(struct fz_case *cases, int ncases, int jobs, long per, long *total)
+{
+	int hang = getenv("FUZZ_HANG") ? atoi(getenv("FUZZ_HANG")) : 60;
+	int running[FZ_TYPES + 1], nrun = 0, next = 0, done = 0, failed = 0, i, j, ok;
+
+	while (done < ncases) {
+		/* start what may start: in order, but skipping conflicts */
+		for (i = next; i < ncases && nrun < jobs; i++) {
+			if (cases[i].pid)
+				continue;
+			for (j = 0, ok = 1; j < nrun && ok; j++)
+				ok = !fz_cases_conflict(&cases[i], &cases[running[j]]);
+			if (!ok)
+				continue;
+			start_case(&cases[i], per);
+			running[nrun++] = i;
+			if (!cases[i].t)
+				break;	/* threads runs alone */
+		}
+		while (next < ncases && cases[next].pid)
+			next++;
+		usleep(200 * 1000);
+		for (j = 0; j < nrun; j++) {
+			i = running[j];
+			if (!poll_case(&cases[i], hang))
+				continue;
+			failed += !finish_case(&cases[i], ++done, per);
+			*total += cases[i].sh->progress;
+			cases[i].pid = -1;
+			running[j--] = running[--nrun];
+		}
+	}
+	return failed;
 }
 
 static int selected(const char *name, int argc, char **argv)
@@ -1820,8 +1952,9 @@ static int selected(const char *name, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	struct fz_case cases[FZ_TYPES + 1];
 	const char *s;
-	int i, n = 0, ncases, failed = 0, list = argc > 1 && !strcmp(argv[1], "-l");
+	int i, jobs, ncases, failed, list = argc > 1 && !strcmp(argv[1], "-l");
 	long long t0 = vu_now_ms();
 	long per, total = 0;
 
@@ -1831,6 +1964,12 @@ int main(int argc, char **argv)
 			   : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	s = getenv("FUZZ_OPS");
 	run_ops = s && *s ? atol(s) : FZ_DEFAULT_OPS;
+	s = getenv("FUZZ_JOBS");
+	jobs = s && *s ? atoi(s) : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > FZ_TYPES)
+		jobs = FZ_TYPES;
 
 	find_types();
 	if (list) {
@@ -1839,34 +1978,30 @@ int main(int argc, char **argv)
 		printf("threads\n");
 		return 0;
 	}
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		  -1, 0);
-	if (sh == MAP_FAILED)
-		return 1;
 	if (!ntypes) {
 		printf("1..0 # SKIP no mdev types (are the modules loaded?)\n");
 		return 0;
 	}
+	sh_all = mmap(NULL, sizeof(*sh_all) * (ntypes + 1), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh_all == MAP_FAILED)
+		return 1;
+	memset(cases, 0, sizeof(cases));
 	ncases = 0;
 	for (i = 0; i < ntypes; i++)
-		ncases += selected(types[i].name, argc, argv);
-	ncases += selected("threads", argc, argv);
+		if (selected(types[i].name, argc, argv))
+			cases[ncases++] = (struct fz_case){ .name = types[i].name, .t = &types[i] };
+	if (selected("threads", argc, argv))
+		cases[ncases++] = (struct fz_case){ .name = "threads" };
+	for (i = 0; i < ncases; i++)
+		cases[i].sh = &sh_all[i];
 	per = run_ops / (ncases ? ncases : 1);
 	if (per < 1)
 		per = 1;
 	printf("TAP version 13\n1..%d\n", ncases);
-	printf("# FUZZ_SEED=%llu FUZZ_OPS=%ld: %ld ops per case, %d types\n",
-	       (unsigned long long)run_seed, run_ops, per, ntypes);
-	for (i = 0; i < ntypes; i++) {
-		if (!selected(types[i].name, argc, argv))
-			continue;
-		failed += !run_case(++n, types[i].name, &types[i], per);
-		total += sh->progress;
-	}
-	if (selected("threads", argc, argv)) {
-		failed += !run_case(++n, "threads", NULL, per);
-		total += sh->progress;
-	}
+	printf("# FUZZ_SEED=%llu FUZZ_OPS=%ld FUZZ_JOBS=%d: %ld ops per case, %d types\n",
+	       (unsigned long long)run_seed, run_ops, jobs, per, ntypes);
+	failed = run_cases(cases, ncases, jobs, per, &total);
 	printf("# %ld ops in %lld ms, %d case(s) failed; FUZZ_SEED=%llu\n", total,
 	       vu_now_ms() - t0, failed, (unsigned long long)run_seed);
 	return failed ? 1 : 0;
