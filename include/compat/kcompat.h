@@ -39,11 +39,4 @@ static inline void kc_vm_flags_set(struct vm_area_struct *vma, unsigned long fla
 #endif
 }
 
-/* Bus and class uevent callbacks take a const device from 6.3 on. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-typedef const struct device kc_uevent_device_t;
-#else
-typedef struct device kc_uevent_device_t;
-#endif
-
 #endif /* _KCOMPAT_H */
