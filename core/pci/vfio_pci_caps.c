@@ -52,10 +52,16 @@ static int vfio_pm_write(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
+/*
+ * PME status is RW1C in the device: a write of the power state or data
+ * select must not clear it by writing back the 1 it read (the user sees
+ * PME status as 0 and cannot clear it).
+ */
 static const struct vfio_cfg_reg pm_regs[] = {
 	{ PCI_PM_PMC,	2, PCI_PM_CAP_PME_MASK, 0 },
 	{ PCI_PM_CTRL,	4, VFIO_PM_CTRL_PME,
-			   ~(VFIO_PM_CTRL_PME | PCI_PM_CTRL_STATE_MASK) },
+			   ~(VFIO_PM_CTRL_PME | PCI_PM_CTRL_STATE_MASK),
+			   PCI_PM_CTRL_PME_STATUS },
 };
 
 /* ---- vital product data ---------------------------------------------- */
@@ -104,6 +110,8 @@ static const struct vfio_cfg_reg vpd_regs[] = {
 
 static const struct vfio_cfg_reg pcix_regs[] = {
 	{ PCI_X_CMD,	 2, 0, 0xffff },
+	{ PCI_X_STATUS,	 4, 0, 0, PCI_X_STATUS_SPL_DISC | PCI_X_STATUS_UNX_SPL |
+			       PCI_X_STATUS_SPL_ERR },
 	{ PCI_X_ECC_CSR, 4, 0, ~0U },
 };
 
@@ -155,10 +163,22 @@ static int vfio_exp_write(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
+/*
+ * The status registers are read-only to the user, as on 6.1; their RW1C
+ * bits are listed so that no write of a control register beside them can
+ * clear them.
+ */
 static const struct vfio_cfg_reg exp_regs[] = {
 	{ PCI_EXP_DEVCTL,  2, PCI_EXP_DEVCTL_BCR_FLR | PCI_EXP_DEVCTL_PAYLOAD |
 			      PCI_EXP_DEVCTL_READRQ,
 			      (u16)~PCI_EXP_DEVCTL_PHANTOM },
+	{ PCI_EXP_DEVSTA,  2, 0, 0, PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_NFED |
+				    PCI_EXP_DEVSTA_FED | PCI_EXP_DEVSTA_URD },
+	{ PCI_EXP_LNKSTA,  2, 0, 0, PCI_EXP_LNKSTA_LBMS | PCI_EXP_LNKSTA_LABS },
+	{ PCI_EXP_SLTSTA,  2, 0, 0, PCI_EXP_SLTSTA_ABP | PCI_EXP_SLTSTA_PFD |
+				    PCI_EXP_SLTSTA_MRLSC | PCI_EXP_SLTSTA_PDC |
+				    PCI_EXP_SLTSTA_CC | PCI_EXP_SLTSTA_DLLSC },
+	{ PCI_EXP_RTSTA,   4, 0, 0, PCI_EXP_RTSTA_PME },
 	{ PCI_EXP_DEVCTL2, 2, 0, (u16)~PCI_EXP_DEVCTL2_ARI },
 };
 
@@ -270,12 +290,17 @@ static struct perm_bits msi_perms[2][2] = {
 			 PCI_ERR_COR_REP_TIMER | PCI_ERR_COR_ADV_NFAT |	\
 			 PCI_ERR_COR_INTERNAL | PCI_ERR_COR_LOG_OVER)
 
-/* Error status, masks and severities are the user's to manage. */
+/*
+ * Error status, masks and severities are the user's to manage.  Every bit
+ * of the two status registers is RW1C (or reserved, written as 0): the
+ * user's 1s clear those errors and nothing else, and errors the user may
+ * not write (ones newer than this list) stay set.
+ */
 static const struct vfio_cfg_reg aer_regs[] = {
-	{ PCI_ERR_UNCOR_STATUS,	4, 0, AER_UNCOR_BITS },
+	{ PCI_ERR_UNCOR_STATUS,	4, 0, AER_UNCOR_BITS, ~0U },
 	{ PCI_ERR_UNCOR_MASK,	4, 0, AER_UNCOR_BITS },
 	{ PCI_ERR_UNCOR_SEVER,	4, 0, AER_UNCOR_BITS },
-	{ PCI_ERR_COR_STATUS,	4, 0, AER_COR_BITS },
+	{ PCI_ERR_COR_STATUS,	4, 0, AER_COR_BITS, ~0U },
 	{ PCI_ERR_COR_MASK,	4, 0, AER_COR_BITS },
 	{ PCI_ERR_CAP,		4, 0, PCI_ERR_CAP_ECRC_GENE |
 				      PCI_ERR_CAP_ECRC_CHKE },

@@ -76,10 +76,17 @@ static int vfio_cfg_hw_write(struct pci_dev *pdev, unsigned int pos,
 /*
  * Change the @mask bits of the device's register at @pos to those of @val.
  * The write is narrowed to the aligned half (or byte) holding all of @mask,
- * so that status bits beside it (write-one-to-clear) are not written back.
+ * so that registers beside the one the user wrote are not written at all.
+ *
+ * Write-one-to-clear (RW1C) status bits need care in what remains of the
+ * read-modify-write: writing back a 1 read from such a bit would clear a
+ * status the user never asked to clear.  So the rule is: bits in @rw1c
+ * (the RW1C bits of the register, from its table) that the user may not
+ * write go to the device as 0, which leaves them as they are; those in
+ * @mask carry the user's value, so writing 1 clears that bit and no other.
  */
 static int vfio_cfg_hw_update(struct pci_dev *pdev, unsigned int pos,
-			      unsigned int count, u32 mask, u32 val)
+			      unsigned int count, u32 mask, u32 rw1c, u32 val)
 {
 	u32 cur;
 	int ret;
@@ -90,9 +97,11 @@ static int vfio_cfg_hw_update(struct pci_dev *pdev, unsigned int pos,
 
 		if (!(mask & ~low)) {
 			mask &= low;
+			rw1c &= low;
 		} else if (!(mask & low)) {
 			pos += half;
 			mask >>= 8 * half;
+			rw1c >>= 8 * half;
 			val >>= 8 * half;
 		} else {
 			break;
@@ -105,7 +114,7 @@ static int vfio_cfg_hw_update(struct pci_dev *pdev, unsigned int pos,
 		ret = vfio_cfg_hw_read(pdev, pos, count, &cur);
 		if (ret)
 			return ret;
-		val |= cur & ~mask;
+		val |= cur & ~mask & ~rw1c;
 	}
 	return vfio_cfg_hw_write(pdev, pos, count, val);
 }
@@ -143,7 +152,7 @@ int vfio_cfg_default_write(struct vfio_pci_core_device *vdev,
 	}
 	if (to_hw)
 		return vfio_cfg_hw_update(vdev->pdev, acc->pos, acc->count,
-					  to_hw, val);
+					  to_hw, acc->rw1c, val);
 	return 0;
 }
 
@@ -350,13 +359,19 @@ static int vfio_basic_write(struct vfio_pci_core_device *vdev,
 }
 
 #define BAR_REG(n)	{ PCI_BASE_ADDRESS_0 + 4 * (n), 4, ~0U, ~0U }
+/* error bits of the status register: read-only to the user, kept intact */
+#define VFIO_STATUS_RW1C	(PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT | \
+				 PCI_STATUS_REC_TARGET_ABORT |			 \
+				 PCI_STATUS_REC_MASTER_ABORT |			 \
+				 PCI_STATUS_SIG_SYSTEM_ERROR |			 \
+				 PCI_STATUS_DETECTED_PARITY)
 
 static const struct vfio_cfg_reg basic_regs[] = {
 	/* read from the device once; a VF's own read as ffff */
 	{ PCI_VENDOR_ID,	2, 0xffff, 0 },
 	{ PCI_DEVICE_ID,	2, 0xffff, 0 },
 	{ PCI_COMMAND,		2, PCI_COMMAND_INTX_DISABLE, 0xffff },
-	{ PCI_STATUS,		2, PCI_STATUS_CAP_LIST, 0 },
+	{ PCI_STATUS,		2, PCI_STATUS_CAP_LIST, 0, VFIO_STATUS_RW1C },
 	{ PCI_CACHE_LINE_SIZE,	1, 0, 0xff },
 	{ PCI_LATENCY_TIMER,	1, 0, 0xff },
 	{ PCI_BIST,		1, 0, 0xff },
@@ -407,14 +422,23 @@ static unsigned int vfio_cfg_cap_start(struct vfio_pci_core_device *vdev,
 	return pos;
 }
 
-/* Work out which bits of the accessed bytes are virtual and which writable. */
+static inline u32 reg_byte(u32 field, unsigned int b)
+{
+	return (field >> (8 * b)) & 0xff;
+}
+
+/*
+ * Work out which bits of the accessed bytes are virtual, which writable
+ * and which write-one-to-clear in the device.
+ */
 static void vfio_cfg_masks(struct vfio_pci_core_device *vdev,
 			   const struct perm_bits *perm, u8 id,
 			   struct vfio_cfg_access *acc)
 {
-	unsigned int hdr, i, b, o;
+	unsigned int hdr, i, b, o, sh;
 
 	acc->virt = 0;
+	acc->rw1c = 0;
 	acc->write = perm->raw_write ? vfio_cfg_bytes_mask(acc->count) : 0;
 	if (id == VFIO_CFG_UNASSIGNED)
 		return;
@@ -426,10 +450,10 @@ static void vfio_cfg_masks(struct vfio_pci_core_device *vdev,
 			o = r->off + b;
 			if (o < acc->offset || o >= acc->offset + acc->count)
 				continue;
-			acc->virt |= ((r->virt >> (8 * b)) & 0xff) <<
-				     (8 * (o - acc->offset));
-			acc->write |= ((r->write >> (8 * b)) & 0xff) <<
-				      (8 * (o - acc->offset));
+			sh = 8 * (o - acc->offset);
+			acc->virt |= reg_byte(r->virt, b) << sh;
+			acc->write |= reg_byte(r->write, b) << sh;
+			acc->rw1c |= reg_byte(r->rw1c, b) << sh;
 		}
 	}
 

@@ -38,6 +38,7 @@ struct vfio_cfg_reg {
 	u8 size;	/* 1, 2 or 4 bytes */
 	u32 virt;	/* bits kept in vconfig */
 	u32 write;	/* bits the user may change */
+	u32 rw1c;	/* bits the device clears when written with 1 */
 };
 
 struct vfio_cfg_access;
@@ -68,6 +69,7 @@ struct vfio_cfg_access {
 	unsigned int count;
 	u32 virt;		/* of the accessed bytes: kept in vconfig */
 	u32 write;		/* of the accessed bytes: user-writable */
+	u32 rw1c;		/* of the accessed bytes: write-1-to-clear */
 };
 
 #define VFIO_CFG_REGS(r)	.regs = (r), .nregs = ARRAY_SIZE(r)
