@@ -214,17 +214,14 @@ static void vfio_bar_fixup(struct vfio_pci_core_device *vdev)
 			    vconfig_get(vdev, pos, 4) & (u32)(mask >> 32));
 	}
 
-	/* The ROM keeps its enable bit; a shadowed ROM looks 128 KiB large. */
+	/*
+	 * The ROM keeps its enable bit and is as large as its region, even
+	 * when region info reports 0 because no image could be mapped.
+	 */
 	pos = PCI_ROM_ADDRESS;
-	if (pci_resource_start(pdev, PCI_ROM_RESOURCE))
-		mask = ~(u64)(pci_resource_len(pdev, PCI_ROM_RESOURCE) - 1);
-	else if (pci_resource_flags(pdev, PCI_ROM_RESOURCE) &
-		 IORESOURCE_ROM_SHADOW)
-		mask = ~(u64)(SZ_128K - 1);
-	else
-		mask = 0;
+	mask = vfio_pci_rom_bar_size(pdev);
 	if (mask)
-		mask |= PCI_ROM_ADDRESS_ENABLE;
+		mask = ~(mask - 1) | PCI_ROM_ADDRESS_ENABLE;
 	vconfig_put(vdev, pos, 4, vconfig_get(vdev, pos, 4) & (u32)mask);
 
 	vdev->bardirty = false;

@@ -386,24 +386,24 @@ static int vfio_pci_region_info_rom(struct vfio_pci_core_device *vdev,
 	u16 cmd;
 
 	info->flags = 0;
-	info->size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
-	if (info->size) {
-		/* Report the ROM only if it can be mapped and read. */
-		cmd = vfio_pci_memory_lock_and_enable(vdev);
-		io = pci_map_rom(pdev, &size);
-		if (io) {
-			info->flags = VFIO_REGION_INFO_FLAG_READ;
-			pci_unmap_rom(pdev, io);
-		} else {
-			info->size = 0;
-		}
-		vfio_pci_memory_unlock_and_restore(vdev, cmd);
-	} else if (pdev->resource[PCI_ROM_RESOURCE].flags &
-		   IORESOURCE_ROM_SHADOW) {
-		/* A shadow copy of the boot ROM (a VGA BIOS) in RAM. */
+	info->size = vfio_pci_rom_bar_size(pdev);
+	if (!info->size)
+		return 0;
+
+	/*
+	 * The size is the BAR's (reads past the image give 0xff), but only
+	 * if an image can really be mapped from it: a region whose reads
+	 * fail is reported empty, as on 6.1.
+	 */
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	io = pci_map_rom(pdev, &size);
+	if (io) {
 		info->flags = VFIO_REGION_INFO_FLAG_READ;
-		info->size = 0x20000;
+		pci_unmap_rom(pdev, io);
+	} else {
+		info->size = 0;
 	}
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	return 0;
 }
 

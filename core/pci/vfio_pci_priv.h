@@ -6,6 +6,7 @@
 #ifndef _CORE_PCI_VFIO_PCI_PRIV_H
 #define _CORE_PCI_VFIO_PCI_PRIV_H
 
+#include <linux/sizes.h>
 #include <linux/vfio_pci_core.h>
 
 /**
@@ -74,6 +75,21 @@ void vfio_pci_zap_bars(struct vfio_pci_core_device *vdev);
  */
 int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 			     pci_power_t state);
+
+/*
+ * Size of the ROM region and of the virtual ROM BAR: the host's ROM
+ * resource when it has an address; 128 KiB for a shadow copy of a boot
+ * ROM in RAM (the VGA BIOS on x86) that has none; else 0, no ROM.  Region
+ * info, reads and BAR sizing all go by this one value.
+ */
+static inline resource_size_t vfio_pci_rom_bar_size(struct pci_dev *pdev)
+{
+	if (pci_resource_start(pdev, PCI_ROM_RESOURCE))
+		return pci_resource_len(pdev, PCI_ROM_RESOURCE);
+	if (pci_resource_flags(pdev, PCI_ROM_RESOURCE) & IORESOURCE_ROM_SHADOW)
+		return SZ_128K;
+	return 0;
+}
 
 /* BAR, ROM and VGA access (vfio_pci_rdwr.c). */
 int vfio_pci_core_setup_barmap(struct vfio_pci_core_device *vdev, int bar);

@@ -162,7 +162,9 @@ next:
  * The ROM is read into a bounce buffer with memory_lock held for write
  * (its BAR needs memory decode on), and copied out only after the lock is
  * dropped: a fault on the user buffer, perhaps an mmap of this very
- * device, must not happen under memory_lock.
+ * device, must not happen under memory_lock.  The caller keeps @pos and
+ * @count inside vfio_pci_rom_bar_size(); what lies past the image that
+ * pci_map_rom() found (often smaller than the BAR) reads as 0xff.
  */
 static ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 				 char __user *buf, size_t count, loff_t pos)
@@ -170,7 +172,7 @@ static ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 	struct pci_dev *pdev = vdev->pdev;
 	void __iomem *io;
 	ssize_t done;
-	size_t size;
+	size_t size, n;
 	void *bounce;
 	u16 cmd;
 
@@ -185,12 +187,10 @@ static ssize_t vfio_pci_rom_read(struct vfio_pci_core_device *vdev,
 	if (!io) {
 		done = -ENOMEM;
 	} else {
-		if (pos >= size) {
-			done = -EINVAL;
-		} else {
-			done = min_t(size_t, count, size - pos);
-			memcpy_fromio(bounce, io + pos, done);
-		}
+		n = pos < size ? min_t(size_t, count, size - pos) : 0;
+		memcpy_fromio(bounce, io + pos, n);
+		memset(bounce + n, 0xff, count - n);
+		done = count;
 		pci_unmap_rom(pdev, io);
 	}
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
@@ -224,7 +224,10 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev, char __user *buf,
 	bool mem;
 	int ret;
 
-	end = pci_resource_len(pdev, bar);
+	if (bar == PCI_ROM_RESOURCE)
+		end = vfio_pci_rom_bar_size(pdev);
+	else
+		end = pci_resource_len(pdev, bar);
 	if (!end || pos >= end)
 		return -EINVAL;
 	count = min_t(size_t, count, end - pos);
