@@ -250,6 +250,9 @@ static void vfio_bars_restore(struct vfio_pci_core_device *vdev)
 	u16 cmd;
 	int i;
 
+	/* the caller stopped BAR access: memory_lock for write, maps zapped */
+	lockdep_assert_held_write(&vdev->memory_lock);
+
 	if (pdev->is_virtfn)
 		return;
 

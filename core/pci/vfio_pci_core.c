@@ -75,6 +75,10 @@ int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 	bool needs_restore = false, needs_save = false;
 	int ret;
 
+	/* enable and disable call this while no user can map or access */
+	if (vdev->enabled)
+		lockdep_assert_held_write(&vdev->memory_lock);
+
 	if (vdev->needs_pm_restore) {
 		if (!vfio_pci_is_d3(pdev->current_state) &&
 		    vfio_pci_is_d3(state)) {
@@ -728,6 +732,7 @@ static int vfio_pci_in_set(struct pci_dev *pdev, void *data)
 	struct vfio_device_set *dev_set = data;
 	struct vfio_device *cur;
 
+	lockdep_assert_held(&dev_set->lock);
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
 		if (cur->dev == &pdev->dev)
 			return 0;
@@ -853,6 +858,7 @@ static bool vfio_pci_dev_set_needs_reset(struct vfio_device_set *dev_set)
 	struct vfio_pci_core_device *cur;
 	bool needs = false;
 
+	lockdep_assert_held(&dev_set->lock);
 	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
 		if (cur->enabled)
 			return false;

@@ -205,6 +205,7 @@ static void vfio_intx_drop_signal(struct vfio_pci_core_device *vdev)
 	struct eventfd_ctx *old;
 	unsigned long flags;
 
+	lockdep_assert_held(&vdev->igate);
 	if (!ctx->trigger)
 		return;
 	free_irq(vdev->pdev->irq, vdev);
@@ -228,6 +229,7 @@ static int vfio_intx_set_signal(struct vfio_pci_core_device *vdev, int fd)
 	unsigned long flags;
 	int ret;
 
+	lockdep_assert_held(&vdev->igate);
 	vfio_intx_drop_signal(vdev);
 	if (fd < 0)
 		return 0;
@@ -283,6 +285,7 @@ static int vfio_intx_enable(struct vfio_pci_core_device *vdev)
 {
 	unsigned long flags;
 
+	lockdep_assert_held(&vdev->igate);
 	if (!is_irq_none(vdev))
 		return -EINVAL;
 	if (!vdev->pdev->irq)
@@ -313,6 +316,7 @@ static void vfio_intx_disable(struct vfio_pci_core_device *vdev)
 	struct vfio_pci_irq_ctx *ctx = vdev->ctx;
 	unsigned long flags;
 
+	lockdep_assert_held(&vdev->igate);
 	vfio_virqfd_disable(&ctx[0].unmask);
 	vfio_virqfd_disable(&ctx[0].mask);
 	vfio_intx_drop_signal(vdev);
@@ -350,6 +354,7 @@ static int vfio_msi_enable(struct vfio_pci_core_device *vdev, int nvec,
 	int ret;
 	u16 cmd;
 
+	lockdep_assert_held(&vdev->igate);
 	if (!is_irq_none(vdev))
 		return -EINVAL;
 
@@ -389,6 +394,7 @@ static int vfio_msi_set_vector_signal(struct vfio_pci_core_device *vdev,
 	int irq, ret;
 	u16 cmd;
 
+	lockdep_assert_held(&vdev->igate);
 	if (vector < 0 || vector >= vdev->num_ctx)
 		return -EINVAL;
 	ctx = &vdev->ctx[vector];
@@ -477,6 +483,7 @@ static void vfio_msi_disable(struct vfio_pci_core_device *vdev, bool msix)
 	int i;
 	u16 cmd;
 
+	lockdep_assert_held(&vdev->igate);
 	for (i = 0; i < vdev->num_ctx; i++) {
 		vfio_virqfd_disable(&vdev->ctx[i].unmask);
 		vfio_virqfd_disable(&vdev->ctx[i].mask);

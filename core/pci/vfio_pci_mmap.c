@@ -192,6 +192,9 @@ static vm_fault_t vfio_pci_vma_populate(struct vfio_pci_core_device *vdev,
 	unsigned long len = vma->vm_end - vma->vm_start;
 	struct vfio_pci_mmap_vma *entry;
 
+	lockdep_assert_held(&vdev->vma_lock);
+	lockdep_assert_held_read(&vdev->memory_lock);
+
 	entry = kmalloc(sizeof(*entry), GFP_KERNEL);
 	if (!entry)
 		return VM_FAULT_OOM;
