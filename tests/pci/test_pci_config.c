@@ -11,7 +11,8 @@
  *
  * The device's real config space, read through sysfs, is what the
  * virtualised view is checked against: what must match, what must differ
- * (virtualised registers) and what a write must not reach.
+ * (virtualised registers) and what a write must not reach, status bits
+ * that are write-one-to-clear included.
  *
  * Needs: vfio and vfio_iommu_type1 loaded (vfio-pci-core and vfio-pci
  * are loaded here, as by the other tests/pci/ programs), and the VM's
@@ -547,6 +548,179 @@ TEST_F(pcicfg, msi_capability)
 	EXPECT_EQ(HW(msi + PCI_MSI_ADDRESS_LO, 4), hwaddr);
 	WR(msi + PCI_MSI_ADDRESS_LO, 4, addr);
 	WR(msi + PCI_MSI_FLAGS, 2, flags);
+}
+
+/* ---- write-one-to-clear status bits ---------------------------------------- */
+
+/*
+ * Status registers hold write-one-to-clear (RW1C) bits.  A write of a
+ * neighbouring control field must not write back the 1s it read (that
+ * would clear them), and a 1 the user may write clears that bit only.
+ * QEMU's devices never set these bits by themselves, so what is checked
+ * here is what a user can observe: the control field changes, the status
+ * register stays as the device has it, and read-only status ignores 1s.
+ */
+
+/* The status register beside COMMAND, in one dword write, is untouched. */
+TEST_F(pcicfg, status_beside_command)
+{
+	uint16_t cmd = RD(PCI_COMMAND, 2), st = RD(PCI_STATUS, 2);
+	uint16_t hwst = HW(PCI_STATUS, 2), flip = cmd ^ PCI_COMMAND_MASTER;
+
+	WR(PCI_COMMAND, 4, flip | 0xffff0000U);
+	EXPECT_EQ(RD(PCI_COMMAND, 2), flip);
+	EXPECT_EQ(HW(PCI_COMMAND, 2) & PCI_COMMAND_MASTER, flip & PCI_COMMAND_MASTER);
+	EXPECT_EQ(RD(PCI_STATUS, 2), st);
+	EXPECT_EQ(HW(PCI_STATUS, 2), hwst);
+	WR(PCI_COMMAND, 4, cmd | (uint32_t)st << 16);
+	EXPECT_EQ(RD(PCI_COMMAND, 2), cmd);
+	EXPECT_EQ(HW(PCI_STATUS, 2), hwst);
+}
+
+/*
+ * PM control: the power state and data select go to the device; PME
+ * enable and status are virtual (read 0) and never reach it, and a 1
+ * written to PME status is not passed on.  The upper half (bridge
+ * extensions, data) is read-only.
+ */
+TEST_F(pcicfg, pm_ctrl_rw1c)
+{
+	const uint16_t pme = PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_PME_STATUS;
+	struct chain v;
+	unsigned int pm;
+	uint16_t ctrl, hw, upper;
+
+	VCHAIN(&v);
+	pm = v.pos[PCI_CAP_ID_PM];
+	if (!pm)
+		SKIP("no PM capability");
+	ctrl = RD(pm + PCI_PM_CTRL, 2);
+	hw = HW(pm + PCI_PM_CTRL, 2);
+	upper = RD(pm + PCI_PM_CTRL + 2, 2);
+	ASSERT_EQ(ctrl & PCI_PM_CTRL_STATE_MASK, 0);
+	EXPECT_EQ(ctrl & pme, 0);
+	EXPECT_EQ(ctrl & ~pme, hw & ~pme);
+
+	/* data select, with PME status and enable set: only the former lands */
+	WR(pm + PCI_PM_CTRL, 2, ctrl | (5 << 9) | pme);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & pme, 0);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_DATA_SEL_MASK,
+		  HW(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_DATA_SEL_MASK);
+	EXPECT_EQ(HW(pm + PCI_PM_CTRL, 2) & pme, hw & pme);
+	TH_LOG("data select after writing 5: %u",
+	       (HW(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_DATA_SEL_MASK) >> 9);
+
+	/* D3hot by a dword write that also sets every other bit */
+	WR(pm + PCI_PM_CTRL, 4, (0xffffffffU & ~PCI_PM_CTRL_STATE_MASK) | 3);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK, 3);
+	EXPECT_EQ(HW(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK, 3);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & pme, 0);
+	EXPECT_EQ(HW(pm + PCI_PM_CTRL, 2) & pme, hw & pme);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL + 2, 2), upper);
+
+	/* back to D0 by a one-byte write of the low byte */
+	WR(pm + PCI_PM_CTRL, 1, ctrl & 0xff);
+	EXPECT_EQ(HW(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK, 0);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2) & PCI_PM_CTRL_STATE_MASK, 0);
+	WR(pm + PCI_PM_CTRL, 2, ctrl);
+	EXPECT_EQ(RD(pm + PCI_PM_CTRL, 2), ctrl);
+	EXPECT_EQ(HW(pm + PCI_PM_CTRL, 2) & ~pme, hw & ~pme);
+	EXPECT_EQ(RD(PCI_VENDOR_ID, 2), variant->vendor);
+}
+
+/*
+ * PCIe device status is read-only to the user (as on 6.1): 1s written to
+ * it, alone or with a device control write in the same dword, clear
+ * nothing; the control write itself lands.  Link status beside link
+ * control and device status 2 beside device control 2 likewise.
+ */
+TEST_F(pcicfg, pcie_status_rw1c)
+{
+	static const unsigned int sta[] = {
+		PCI_EXP_DEVSTA, PCI_EXP_LNKSTA, PCI_EXP_DEVSTA2,
+	};
+	struct chain v;
+	unsigned int exp, i;
+	uint16_t ctl, hwctl, st[3], hwst[3];
+
+	if (!variant->pcie)
+		SKIP("not a PCIe device");
+	VCHAIN(&v);
+	exp = v.pos[PCI_CAP_ID_EXP];
+	ASSERT_NE(exp, 0);
+	for (i = 0; i < 3; i++) {
+		st[i] = RD(exp + sta[i], 2);
+		hwst[i] = HW(exp + sta[i], 2);
+		EXPECT_EQ(st[i], hwst[i]) TH_LOG("status at %#x", sta[i]);
+	}
+	ctl = RD(exp + PCI_EXP_DEVCTL, 2);
+	hwctl = HW(exp + PCI_EXP_DEVCTL, 2);
+
+	for (i = 0; i < 3; i++) {
+		WR(exp + sta[i], 2, 0xffff);
+		WR(exp + sta[i] + 1, 1, 0xff);
+	}
+	/*
+	 * Another max payload size (virtual: QEMU's devices let no device
+	 * control bit change) with status all 1s, in one dword.
+	 */
+	WR(exp + PCI_EXP_DEVCTL, 4, (uint32_t)(ctl ^ 0x20) | 0xffff0000U);
+	EXPECT_EQ(RD(exp + PCI_EXP_DEVCTL, 2), ctl ^ 0x20);
+	EXPECT_EQ(HW(exp + PCI_EXP_DEVCTL, 2), hwctl);
+	WR(exp + PCI_EXP_LNKCTL, 4, RD(exp + PCI_EXP_LNKCTL, 2) | 0xffff0000);
+	WR(exp + PCI_EXP_DEVCTL2, 4, RD(exp + PCI_EXP_DEVCTL2, 2) | 0xffff0000);
+
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(RD(exp + sta[i], 2), st[i]) TH_LOG("status at %#x", sta[i]);
+		EXPECT_EQ(HW(exp + sta[i], 2), hwst[i]) TH_LOG("status at %#x", sta[i]);
+	}
+	WR(exp + PCI_EXP_DEVCTL, 2, ctl);
+	EXPECT_EQ(HW(exp + PCI_EXP_DEVCTL, 2), hwctl);
+}
+
+/*
+ * AER status: the user's 1s are written through (and clear the bit in the
+ * device), 0s clear nothing, a byte write touches its byte only, and a
+ * status write leaves the mask and severity registers alone.
+ */
+TEST_F(pcicfg, aer_status_rw1c)
+{
+	static const unsigned int regs[] = { PCI_ERR_UNCOR_STATUS, PCI_ERR_COR_STATUS };
+	struct chain v;
+	unsigned int aer, i, b;
+	uint32_t st, mask, sev, cmask;
+
+	if (!variant->aer)
+		SKIP("no AER on this device");
+	VECHAIN(&v);
+	aer = v.pos[PCI_EXT_CAP_ID_ERR];
+	ASSERT_NE(aer, 0);
+	mask = HW(aer + PCI_ERR_UNCOR_MASK, 4);
+	sev = HW(aer + PCI_ERR_UNCOR_SEVER, 4);
+	cmask = HW(aer + PCI_ERR_COR_MASK, 4);
+
+	for (i = 0; i < 2; i++) {
+		st = RD(aer + regs[i], 4);
+		EXPECT_EQ(st, HW(aer + regs[i], 4));
+		WR(aer + regs[i], 4, 0);
+		EXPECT_EQ(RD(aer + regs[i], 4), st) TH_LOG("writing 0 cleared status");
+		for (b = 0; b < 4; b++)
+			WR(aer + regs[i] + b, 1, 0);
+		EXPECT_EQ(HW(aer + regs[i], 4), st);
+		/* one bit at a time: it reads 0 after, the others as they were */
+		for (b = 0; b < 32; b++) {
+			uint32_t before = HW(aer + regs[i], 4);
+
+			WR(aer + regs[i], 4, 1U << b);
+			EXPECT_EQ(HW(aer + regs[i], 4), before & ~(1U << b))
+				TH_LOG("reg %#x bit %u", regs[i], b);
+		}
+		WR(aer + regs[i], 4, 0xffffffff);
+		EXPECT_EQ(RD(aer + regs[i], 4), HW(aer + regs[i], 4));
+	}
+	EXPECT_EQ(HW(aer + PCI_ERR_UNCOR_MASK, 4), mask);
+	EXPECT_EQ(HW(aer + PCI_ERR_UNCOR_SEVER, 4), sev);
+	EXPECT_EQ(HW(aer + PCI_ERR_COR_MASK, 4), cmask);
 }
 
 /* ---- memory decode and the BARs ------------------------------------------ */
