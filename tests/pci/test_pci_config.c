@@ -12,7 +12,8 @@
  * The device's real config space, read through sysfs, is what the
  * virtualised view is checked against: what must match, what must differ
  * (virtualised registers) and what a write must not reach, status bits
- * that are write-one-to-clear included.
+ * that are write-one-to-clear included.  The expansion ROM region is
+ * checked here too (e1000e has a ROM, the others none).
  *
  * Needs: vfio and vfio_iommu_type1 loaded (vfio-pci-core and vfio-pci
  * are loaded here, as by the other tests/pci/ programs), and the VM's
@@ -721,6 +722,94 @@ TEST_F(pcicfg, aer_status_rw1c)
 	EXPECT_EQ(HW(aer + PCI_ERR_UNCOR_MASK, 4), mask);
 	EXPECT_EQ(HW(aer + PCI_ERR_UNCOR_SEVER, 4), sev);
 	EXPECT_EQ(HW(aer + PCI_ERR_COR_MASK, 4), cmask);
+}
+
+/* ---- the expansion ROM region ------------------------------------------------ */
+
+/* Where the last image of a PCI expansion ROM ends; 0 if @rom is not one. */
+static size_t rom_image_end(const uint8_t *rom, size_t len)
+{
+	size_t off = 0, pcir, n;
+
+	while (off + 0x1a <= len && rom[off] == 0x55 && rom[off + 1] == 0xaa) {
+		pcir = off + (rom[off + 0x18] | rom[off + 0x19] << 8);
+		if (pcir + 0x16 > len || memcmp(rom + pcir, "PCIR", 4))
+			break;
+		n = (rom[pcir + 0x10] | rom[pcir + 0x11] << 8) * 512;
+		if (!n)
+			break;
+		off += n;
+		if (rom[pcir + 0x15] & 0x80)
+			break;
+	}
+	return off > len ? len : off;
+}
+
+/*
+ * The ROM region is as large as the ROM BAR when the device has one (read
+ * only, every byte of it readable, 0xff past the last image) and empty
+ * when it has none (reads fail with EINVAL), as on 6.1.  The virtual ROM
+ * BAR sizes to the same value.
+ */
+TEST_F(pcicfg, rom_region)
+{
+	const uint64_t off = PU_OFF(VFIO_PCI_ROM_REGION_INDEX);
+	struct vfio_region_info info;
+	uint64_t size, flags, done;
+	uint32_t orig;
+	size_t end, i;
+	uint8_t *rom, b;
+	ssize_t n;
+
+	size = resource(self->dev.bdf, 6, &flags);
+	ASSERT_EQ(vu_region_info(self->v.device, VFIO_PCI_ROM_REGION_INDEX, &info), 0);
+	EXPECT_EQ(info.offset, off);
+	TH_LOG("ROM BAR %#llx bytes, region %#llx bytes, flags %#x",
+	       (unsigned long long)size, (unsigned long long)info.size, info.flags);
+
+	if (!size) {
+		EXPECT_EQ(info.size, 0);
+		EXPECT_EQ(info.flags, 0);
+		EXPECT_ERRNO(pread(self->v.device, &b, 1, off), EINVAL);
+		EXPECT_ERRNO(pread(self->v.device, &b, 1, off + 0x1ffff), EINVAL);
+		return;
+	}
+
+	/* QEMU's option ROMs are valid images: the whole BAR is readable */
+	ASSERT_EQ(info.size, size);
+	EXPECT_EQ(info.flags, VFIO_REGION_INFO_FLAG_READ);
+	orig = RD(PCI_ROM_ADDRESS, 4);
+	WR(PCI_ROM_ADDRESS, 4, PCI_ROM_ADDRESS_MASK);
+	EXPECT_EQ(RD(PCI_ROM_ADDRESS, 4), (uint32_t)~(info.size - 1));
+	WR(PCI_ROM_ADDRESS, 4, orig);
+
+	rom = malloc(info.size);
+	ASSERT_TRUE(rom != NULL);
+	memset(rom, 0, info.size);
+	/* read(2) may return less than asked: keep going */
+	for (done = 0; done < info.size; done += n) {
+		n = pread(self->v.device, rom + done, info.size - done, off + done);
+		if (n <= 0)
+			break;
+	}
+	EXPECT_EQ(done, info.size) TH_LOG("read failed at %#llx: %s",
+					  (unsigned long long)done, strerror(errno));
+	EXPECT_EQ(rom[0], 0x55);
+	EXPECT_EQ(rom[1], 0xaa);
+	end = rom_image_end(rom, info.size);
+	TH_LOG("images end at %#zx", end);
+	EXPECT_GT(end, 0);
+	for (i = end; i < done; i++)
+		if (rom[i] != 0xff)
+			break;
+	EXPECT_EQ(i, done) TH_LOG("byte %#zx past the image is %#x", i, rom[i]);
+	free(rom);
+
+	/* the last dword, and the boundary */
+	EXPECT_EQ(pread(self->v.device, &orig, 4, off + info.size - 4), 4);
+	EXPECT_ERRNO(pread(self->v.device, &b, 1, off + info.size), EINVAL);
+	b = 0;
+	EXPECT_ERRNO(pwrite(self->v.device, &b, 1, off), EINVAL);
 }
 
 /* ---- memory decode and the BARs ------------------------------------------ */
