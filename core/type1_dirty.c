@@ -48,6 +48,9 @@ int type1_dirty_check_bitmap(u64 size, struct vfio_bitmap *bitmap)
 	npages = size >> __ffs64(bitmap->pgsize);
 	if (!npages || !bitmap->size || npages > TYPE1_DIRTY_PAGES_MAX)
 		return -EINVAL;
+	/* The limit is on what userspace offers, as the capability says. */
+	if (bitmap->size > type1_dirty_bitmap_max())
+		return -EINVAL;
 	if (bitmap->size < TYPE1_DIRTY_BYTES(npages))
 		return -EINVAL;
 	if (!access_ok((void __user *)bitmap->data, bitmap->size))
@@ -275,6 +278,14 @@ int type1_dirty_ioctl(struct type1_iommu *iommu, void __user *arg)
 	struct vfio_iommu_type1_dirty_bitmap_get range;
 	struct vfio_iommu_type1_dirty_bitmap dirty;
 	int ret;
+
+	/*
+	 * Version 1 unmaps whole mappings that merely start inside the
+	 * range, so their dirty bits would not fit the user's bitmap; as in
+	 * Linux 6.1, tracking is a v2 feature, refused before anything else.
+	 */
+	if (!iommu->v2)
+		return -EACCES;
 
 	if (copy_from_user(&dirty, arg, minsz))
 		return -EFAULT;
