@@ -362,8 +362,11 @@ again:
 			ret = type1_dirty_report(iommu,
 						 (u64 __user *)bitmap->data,
 						 iova, dma);
-			if (ret)
+			if (ret) {
+				/* It stays mapped: let drivers pin it again. */
+				dma->unmapping = false;
 				break;
+			}
 		}
 		unmapped += dma->size;
 		node = rb_next(node);
