@@ -308,8 +308,12 @@ static int type1_ioctl_get_info(struct type1_iommu *iommu,
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	/* Old users know no cap_offset: write back only what they asked. */
-	minsz = min_t(size_t, info.argsz, sizeof(info));
+	/*
+	 * Old users know no cap_offset: write it back only when argsz has
+	 * room for all of it, never part of it.
+	 */
+	if (info.argsz >= sizeof(info))
+		minsz = sizeof(info);
 
 	mutex_lock(&iommu->lock);
 	info.flags = VFIO_IOMMU_INFO_PGSIZES;
