@@ -122,6 +122,8 @@ static void type1_dirty_free_all(struct type1_iommu *iommu)
 {
 	struct rb_node *node;
 
+	lockdep_assert_held(&iommu->lock);
+
 	for (node = rb_first(&iommu->dma_tree); node; node = rb_next(node)) {
 		struct type1_dma *dma = rb_entry(node, struct type1_dma, node);
 

@@ -81,6 +81,8 @@ static void type1_link_dma(struct type1_iommu *iommu, struct type1_dma *new)
 {
 	struct rb_node **link = &iommu->dma_tree.rb_node, *parent = NULL;
 
+	lockdep_assert_held(&iommu->lock);
+
 	while (*link) {
 		struct type1_dma *dma = rb_entry(*link, struct type1_dma, node);
 
@@ -142,6 +144,8 @@ void type1_remove_all_dma(struct type1_iommu *iommu)
 static bool type1_iova_usable(struct type1_iommu *iommu, u64 start, u64 last)
 {
 	struct type1_iova *range;
+
+	lockdep_assert_held(&iommu->lock);
 
 	/* Only real domains restrict the space: no list to allocate before. */
 	if (list_empty(&iommu->domain_list))

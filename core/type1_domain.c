@@ -52,6 +52,8 @@ static int type1_map_all(struct type1_iommu *iommu, dma_addr_t iova,
 	struct type1_domain *d;
 	int ret;
 
+	lockdep_assert_held(&iommu->lock);
+
 	list_for_each_entry(d, &iommu->domain_list, next) {
 		ret = iommu_map(d->domain, iova, phys, len, prot | IOMMU_CACHE);
 		if (ret)
@@ -259,6 +261,8 @@ static int type1_replay(struct type1_iommu *iommu, struct type1_domain *new,
 	struct rb_node *node;
 	int ret;
 
+	lockdep_assert_held(&iommu->lock);
+
 	for (node = rb_first(&iommu->dma_tree); node; node = rb_next(node)) {
 		struct type1_dma *dma = rb_entry(node, struct type1_dma, node);
 		u64 off = 0;
@@ -291,6 +295,8 @@ static int type1_pin_map_all(struct type1_iommu *iommu)
 {
 	struct rb_node *node;
 	int ret;
+
+	lockdep_assert_held(&iommu->lock);
 
 	for (node = rb_first(&iommu->dma_tree); node; node = rb_next(node)) {
 		ret = type1_dma_pin_map(iommu,
@@ -332,6 +338,8 @@ static int type1_add_group(struct type1_iommu *iommu, struct type1_domain *d,
 			   struct type1_group *tg)
 {
 	int ret;
+
+	lockdep_assert_held(&iommu->lock);
 
 	ret = iommu_attach_group(d->domain, tg->group);
 	if (ret)

@@ -233,6 +233,8 @@ static int type1_cap_iova_range(struct type1_iommu *iommu,
 	struct type1_iova *range;
 	u32 n = 0;
 
+	lockdep_assert_held(&iommu->lock);
+
 	/*
 	 * Without a real domain nothing restricts the IOVA space and, as in
 	 * Linux, the capability is left out (QEMU then assumes all of it).
