@@ -47,11 +47,16 @@ static void vfio_device_last_close(struct vfio_device *device)
 
 	lockdep_assert_held(&device->dev_set->lock);
 
+	/*
+	 * close_device() first, as in Linux 6.1: until it has dropped its
+	 * pins the driver must still hear of unmaps, or an UNMAP_DMA racing
+	 * with this close finds pages pinned that nobody will unpin.
+	 */
 	mutex_lock(&group->group_lock);
-	vfio_device_container_unregister(device);
 	if (device->ops->close_device)
 		device->ops->close_device(device);
 	device->kvm = NULL;
+	vfio_device_container_unregister(device);
 	mutex_unlock(&group->group_lock);
 }
 
