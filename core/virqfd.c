@@ -20,7 +20,9 @@
 
 /*
  * Every teardown and every forced thread run goes through this queue, so
- * draining it is how disable() and flush_thread() wait for them.
+ * draining it is how disable() and flush_thread() wait for them.  It must
+ * be ordered: a forced run queued before its virqfd's teardown has to be
+ * finished before the teardown frees the virqfd.
  */
 static struct workqueue_struct *virqfd_wq;
 
@@ -279,7 +281,7 @@ EXPORT_SYMBOL_GPL(vfio_virqfd_flush_thread);
 
 static int __init vfio_virqfd_init(void)
 {
-	virqfd_wq = alloc_workqueue("vfio-irqfd-cleanup", WQ_UNBOUND, 0);
+	virqfd_wq = alloc_ordered_workqueue("vfio-irqfd-cleanup", 0);
 	return virqfd_wq ? 0 : -ENOMEM;
 }
 
