@@ -18,6 +18,7 @@
 #include <linux/eventfd.h>
 #include <linux/slab.h>
 #include <linux/file.h>
+#include <linux/rcupdate.h>
 #include <compat/kcompat.h>
 
 #include "vfio_pci_priv.h"
@@ -68,18 +69,34 @@ int vfio_pci_get_irq_count(struct vfio_pci_core_device *vdev, int irq_type)
 /*
  * Tell the user INTx fired.  The trigger and the context may be changed
  * or freed by SET_IRQS while a virqfd thread or the config code gets
- * here, so both are looked at under irqlock only.
+ * here, so both are looked at under irqlock only; but the eventfd is
+ * signalled after irqlock is dropped.  A virqfd's handler runs under its
+ * eventfd's wait-queue lock and takes irqlock, so signalling under
+ * irqlock would order the two locks both ways (a deadlock when one
+ * eventfd is both trigger and unmask).  The RCU read section keeps the
+ * trigger alive meanwhile: vfio_intx_put_trigger() waits for it.
  */
 static void vfio_send_intx_eventfd(void *opaque, void *unused)
 {
 	struct vfio_pci_core_device *vdev = opaque;
+	struct eventfd_ctx *trigger = NULL;
 	unsigned long flags;
 
+	rcu_read_lock();
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (likely(is_intx(vdev) && !vdev->virq_disabled &&
-		   vdev->ctx[0].trigger))
-		kc_eventfd_signal(vdev->ctx[0].trigger);
+	if (likely(is_intx(vdev) && !vdev->virq_disabled))
+		trigger = vdev->ctx[0].trigger;
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	if (trigger)
+		kc_eventfd_signal(trigger);
+	rcu_read_unlock();
+}
+
+/* Release a trigger already cleared from the context (under irqlock). */
+static void vfio_intx_put_trigger(struct eventfd_ctx *trigger)
+{
+	synchronize_rcu();
+	eventfd_ctx_put(trigger);
 }
 
 /* Mask INTx; the caller holds irqlock. */
@@ -216,7 +233,7 @@ static void vfio_intx_drop_signal(struct vfio_pci_core_device *vdev)
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 
 	vfio_virqfd_flush_thread(&ctx->unmask);
-	eventfd_ctx_put(old);
+	vfio_intx_put_trigger(old);
 	kfree(ctx->name);
 	ctx->name = NULL;
 }
@@ -274,7 +291,7 @@ err_clear_trigger:
 	spin_lock_irqsave(&vdev->irqlock, flags);
 	ctx->trigger = NULL;
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
-	eventfd_ctx_put(trigger);
+	vfio_intx_put_trigger(trigger);
 err_free_name:
 	kfree(ctx->name);
 	ctx->name = NULL;
