@@ -404,18 +404,25 @@ static void vfio_device_wait_unused(struct vfio_device *device)
  * vfio_unregister_group_dev - take a registered device away from userspace
  * @device: the device
  *
- * No new device fd can be opened once this starts.  It then blocks until
- * every open fd is closed, calling ops->request() every ten seconds to ask
- * the user to let go.  The driver still holds its reference afterwards and
+ * It drops the registration reference and blocks until every open fd is
+ * closed, calling ops->request() every ten seconds to ask the user to let
+ * go.  As in Linux 6.1, VFIO_GROUP_GET_DEVICE_FD still opens the device
+ * meanwhile as long as one of its fds is open, and the wait then covers
+ * the new fd too; with none open it fails with -ENODEV.  The driver still holds its reference afterwards and
  * drops it with vfio_put_device().
  */
 void vfio_unregister_group_dev(struct vfio_device *device)
 {
 	struct vfio_group *group = device->group;
 
-	vfio_group_del_device(device);
+	/*
+	 * As in Linux 6.1 the device stays in its group while we wait: once
+	 * the registration reference is gone it can be found, but only
+	 * opened while another fd of it still holds the count above zero.
+	 */
 	vfio_device_put(device);
 	vfio_device_wait_unused(device);
+	vfio_group_del_device(device);
 
 	device_del(&device->device);
 	vfio_group_put_registration(group, device->dev);
