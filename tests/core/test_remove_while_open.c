@@ -146,6 +146,39 @@ TEST_F(rwo, remove_waits_for_every_fd)
 	EXPECT_FALSE(vu_mdev_exists(self->uuid));
 }
 
+/*
+ * As on Linux 6.1, where an open fd keeps the device's count above zero:
+ * while the removal waits, GET_DEVICE_FD still opens the device, and the
+ * removal then waits for that fd as well.
+ */
+TEST_F(rwo, new_fd_while_removal_waits)
+{
+	struct remover r = { .uuid = self->uuid };
+	struct tp_status st;
+	int dev2;
+
+	ASSERT_EQ(vu_irq_set_eventfd(self->v.device, VFIO_PCI_REQ_IRQ_INDEX, self->req), 0);
+	ASSERT_EQ(pthread_create(&r.thread, NULL, remover_fn, &r), 0);
+	EXPECT_GE(vu_eventfd_wait(self->req, 10000), 1);
+	EXPECT_FALSE(remover_done(&r));
+
+	dev2 = ioctl(self->v.group, VFIO_GROUP_GET_DEVICE_FD, self->uuid);
+	EXPECT_GE(dev2, 0);
+	EXPECT_EQ(tp_status(self->v.device, &st), 0);
+
+	close(self->v.device);
+	self->v.device = -1;
+	if (dev2 >= 0) {
+		EXPECT_EQ(tp_status(dev2, &st), 0);
+		EXPECT_FALSE(remover_wait(&r, 300));
+		close(dev2);
+	}
+	EXPECT_TRUE(remover_wait(&r, 10000));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(r.ret, 0);
+	EXPECT_ERRNO(ioctl(self->v.group, VFIO_GROUP_GET_DEVICE_FD, self->uuid), ENODEV);
+}
+
 TEST_F(rwo, remove_with_pins_and_mappings)
 {
 	struct remover r = { .uuid = self->uuid };
