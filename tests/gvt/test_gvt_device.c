@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "vfio_util.h"
 #include "gvt_guest.c"
+#include "gvt_test.h"
 
 #define NUM_REGIONS	(VFIO_PCI_NUM_REGIONS + 2)
 #define OPREGION_INDEX	VFIO_PCI_NUM_REGIONS
@@ -47,13 +48,8 @@ FIXTURE_VARIANT_ADD(vgpu, v5_8) {
 
 FIXTURE_SETUP(vgpu)
 {
-	char path[256];
-
 	gg_init(&self->g);
-	vu_type_path(path, sizeof(path), GG_PARENT, variant->type);
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
-	gg_remove_all();
+	gg_need_type(variant->type);
 	ASSERT_EQ(gg_create(&self->g, variant->type), 0);
 }
 

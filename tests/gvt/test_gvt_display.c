@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "vfio_util.h"
 #include "gvt_guest.c"
+#include "gvt_test.h"
 
 #define FOURCC_XR24	0x34325258	/* 'X' 'R' '2' '4' */
 #define PLANE_PRIMARY	1
@@ -29,16 +30,9 @@ FIXTURE(disp) {
 
 FIXTURE_SETUP(disp)
 {
-	char path[256];
-
 	gg_init(&self->g);
-	vu_type_path(path, sizeof(path), GG_PARENT, GG_TYPE(8));
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
-	gg_remove_all();
-	ASSERT_EQ(gg_create(&self->g, GG_TYPE(8)), 0);
-	ASSERT_EQ(gg_setup_mem(&self->g, GG_MEM_SIZE), 0);
-	ASSERT_EQ(gg_ring_init(&self->g), 0);
+	gg_need_type(GG_TYPE(8));
+	gg_create_ready(&self->g, GG_TYPE(8));
 }
 
 FIXTURE_TEARDOWN(disp)
@@ -54,15 +48,6 @@ static int query(struct gg_vgpu *g, uint32_t flags, uint32_t type,
 	p->flags = flags;
 	p->drm_plane_type = type;
 	return ioctl(g->fd, VFIO_DEVICE_QUERY_GFX_PLANE, p);
-}
-
-static void plane_on(struct gg_vgpu *g)
-{
-	gg_wr(g, GVT_REG_PLANE_SURF, GG_DATA_GM);
-	gg_wr(g, GVT_REG_PLANE_STRIDE, STRIDE);
-	gg_wr(g, GVT_REG_PLANE_SIZE, (H - 1) << 16 | (W - 1));
-	gg_wr(g, GVT_REG_PLANE_CTL, GVT_PLANE_CTL_ENABLE |
-	      GVT_PLANE_FMT_XRGB8888 << GVT_PLANE_CTL_FMT_SHIFT);
 }
 
 TEST_F(disp, probe)
@@ -96,7 +81,7 @@ TEST_F(disp, dmabuf_shows_the_plane)
 	uint32_t id, stale, *fb;
 	int fd;
 
-	plane_on(g);
+	gg_plane_on(g, W, H, STRIDE);
 	ASSERT_EQ(query(g, VFIO_GFX_PLANE_TYPE_DMABUF, PLANE_PRIMARY, &p), 0);
 	EXPECT_EQ(p.drm_format, FOURCC_XR24);
 	EXPECT_EQ(p.drm_format_mod, 0);
@@ -141,7 +126,7 @@ TEST_F(disp, dmabuf_outlives_vgpu)
 	int fd;
 
 	((uint32_t *)gg_ptr(g, GG_DATA_GM))[0] = 0xabcdef;
-	plane_on(g);
+	gg_plane_on(g, W, H, STRIDE);
 	ASSERT_EQ(query(g, VFIO_GFX_PLANE_TYPE_DMABUF, PLANE_PRIMARY, &p), 0);
 	fd = ioctl(g->fd, VFIO_DEVICE_GET_GFX_DMABUF, &p.dmabuf_id);
 	ASSERT_GE(fd, 0);
@@ -158,7 +143,7 @@ TEST_F(disp, unbound_plane)
 	struct gg_vgpu *g = &self->g;
 	struct vfio_device_gfx_plane_info p;
 
-	plane_on(g);
+	gg_plane_on(g, W, H, STRIDE);
 	/* a page in the middle of the surface loses its GTT entry */
 	ASSERT_EQ(gg_gtt_set(g, (GG_DATA_GM + 100 * STRIDE) / 4096, 0), 0);
 	ASSERT_EQ(query(g, VFIO_GFX_PLANE_TYPE_DMABUF, PLANE_PRIMARY, &p), 0);

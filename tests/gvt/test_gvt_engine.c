@@ -23,6 +23,7 @@
 #include "harness.h"
 #include "vfio_util.h"
 #include "gvt_guest.c"
+#include "gvt_test.h"
 
 #define IRQ_MS		5000
 #define SENTINEL	0xa5a5a5a5
@@ -40,17 +41,10 @@ FIXTURE_VARIANT_ADD(eng, v5_8) { .type = GG_TYPE(8) };
 
 FIXTURE_SETUP(eng)
 {
-	char path[256];
-
 	gg_init(&self->g);
 	self->snap = NULL;
-	vu_type_path(path, sizeof(path), GG_PARENT, variant->type);
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
-	gg_remove_all();
-	ASSERT_EQ(gg_create(&self->g, variant->type), 0);
-	ASSERT_EQ(gg_setup_mem(&self->g, GG_MEM_SIZE), 0);
-	ASSERT_EQ(gg_ring_init(&self->g), 0);
+	gg_need_type(variant->type);
+	gg_create_ready(&self->g, variant->type);
 }
 
 FIXTURE_TEARDOWN(eng)

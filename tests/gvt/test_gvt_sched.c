@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "vfio_util.h"
 #include "gvt_guest.c"
+#include "gvt_test.h"
 
 #define IRQ_MS	10000
 
@@ -24,14 +25,9 @@ FIXTURE(two) {
 
 FIXTURE_SETUP(two)
 {
-	char path[256];
-
 	gg_init(&self->a);
 	gg_init(&self->b);
-	vu_type_path(path, sizeof(path), GG_PARENT, GG_TYPE(2));
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
-	gg_remove_all();
+	gg_need_type(GG_TYPE(2));
 	/* weights 8 and 2 */
 	ASSERT_EQ(gg_create(&self->a, GG_TYPE(2)), 0);
 	ASSERT_EQ(gg_create(&self->b, GG_TYPE(8)), 0);
@@ -186,21 +182,15 @@ FIXTURE_VARIANT_ADD(share, four_1_2) {
 
 FIXTURE_SETUP(share)
 {
-	char path[256];
 	int i;
 
 	self->n = variant->n;
 	for (i = 0; i < SHARE_MAX; i++)
 		gg_init(&self->g[i]);
-	vu_type_path(path, sizeof(path), GG_PARENT, GG_TYPE(4));
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
-	gg_remove_all();
+	gg_need_type(GG_TYPE(4));
 	for (i = 0; i < self->n; i++) {
 		self->weight[i] = variant->weight[i];
-		ASSERT_EQ(gg_create(&self->g[i], variant->type[i]), 0);
-		ASSERT_EQ(gg_setup_mem(&self->g[i], GG_MEM_SIZE), 0);
-		ASSERT_EQ(gg_ring_init(&self->g[i]), 0);
+		gg_create_ready(&self->g[i], variant->type[i]);
 	}
 }
 

@@ -17,6 +17,7 @@
 #include "harness.h"
 #include "vfio_util.h"
 #include "gvt_guest.c"
+#include "gvt_test.h"
 
 #define DATA_GM		0x100000	/* 1 MiB: its own DMA mapping */
 #define RUN_MS		2000
@@ -27,16 +28,9 @@ FIXTURE(busy) {
 
 FIXTURE_SETUP(busy)
 {
-	char path[256];
-
 	gg_init(&self->g);
-	vu_type_path(path, sizeof(path), GG_PARENT, GG_TYPE(8));
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
-	gg_remove_all();
-	ASSERT_EQ(gg_create(&self->g, GG_TYPE(8)), 0);
-	ASSERT_EQ(gg_setup_mem(&self->g, GG_MEM_SIZE), 0);
-	ASSERT_EQ(gg_ring_init(&self->g), 0);
+	gg_need_type(GG_TYPE(8));
+	gg_create_ready(&self->g, GG_TYPE(8));
 }
 
 FIXTURE_TEARDOWN(busy)

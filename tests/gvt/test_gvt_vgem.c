@@ -25,6 +25,7 @@
 #include "vfio_util.h"
 #include "vgem_util.h"
 #include "gvt_guest.c"
+#include "gvt_test.h"
 
 #if __has_include(<libdrm/drm.h>)
 #include <libdrm/drm.h>
@@ -52,26 +53,19 @@ FIXTURE(vgem) {
 
 FIXTURE_SETUP(vgem)
 {
-	char path[256];
-
 	gg_init(&self->g);
 	self->card = -1;
 	self->loaded = 0;
 	self->handle = 0;
 	self->buf_fd = -1;
 	self->map = MAP_FAILED;
-	vu_type_path(path, sizeof(path), GG_PARENT, GG_TYPE(8));
-	if (!vu_path_exists(path))
-		SKIP("no %s: gvt_stub.ko not loaded", path);
+	gg_need_type(GG_TYPE(8));
 #ifdef HAVE_DRM_H
 	self->card = vu_vgem_open(&self->loaded);
 #endif
 	if (self->card < 0)
 		SKIP("no vgem card (libdrm-dev or vgem.ko missing, or /dev/dri not populated)");
-	gg_remove_all();
-	ASSERT_EQ(gg_create(&self->g, GG_TYPE(8)), 0);
-	ASSERT_EQ(gg_setup_mem(&self->g, GG_MEM_SIZE), 0);
-	ASSERT_EQ(gg_ring_init(&self->g), 0);
+	gg_create_ready(&self->g, GG_TYPE(8));
 }
 
 FIXTURE_TEARDOWN(vgem)
@@ -96,15 +90,6 @@ FIXTURE_TEARDOWN(vgem)
 }
 
 #ifdef HAVE_DRM_H
-static void plane_on(struct gg_vgpu *g)
-{
-	gg_wr(g, GVT_REG_PLANE_SURF, GG_DATA_GM);
-	gg_wr(g, GVT_REG_PLANE_STRIDE, STRIDE);
-	gg_wr(g, GVT_REG_PLANE_SIZE, (H - 1) << 16 | (W - 1));
-	gg_wr(g, GVT_REG_PLANE_CTL, GVT_PLANE_CTL_ENABLE |
-	      GVT_PLANE_FMT_XRGB8888 << GVT_PLANE_CTL_FMT_SHIFT);
-}
-
 /* How many pixels of @fb differ from the frame rendered below. */
 static unsigned int frame_errors(const uint32_t *fb)
 {
@@ -134,7 +119,7 @@ TEST_F(vgem, rendered_frame_through_import)
 	struct drm_prime_handle prime = { 0 };
 	uint32_t *fb;
 
-	plane_on(g);
+	gg_plane_on(g, W, H, STRIDE);
 	p.flags = VFIO_GFX_PLANE_TYPE_DMABUF;
 	p.drm_plane_type = 1;	/* DRM_PLANE_TYPE_PRIMARY */
 	ASSERT_EQ(ioctl(g->fd, VFIO_DEVICE_QUERY_GFX_PLANE, &p), 0);
