@@ -1717,21 +1717,6 @@ static void find_types(void)
 	qsort(types, ntypes, sizeof(types[0]), cmp_type);
 }
 
-static int count_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* A case: a type's program, or "threads" (t == NULL) over all of them. */
 struct fz_case {
 	const char *name;
@@ -1766,7 +1751,7 @@ static void start_case(struct fz_case *c, long nops)
 		snprintf(c->devdir, sizeof(c->devdir), "%s/devices", c->t->path);
 	else
 		snprintf(c->devdir, sizeof(c->devdir), "%s", VU_MDEV_BUS);
-	c->devs_before = count_dir(c->devdir);
+	c->devs_before = vu_count_dir(c->devdir);
 	c->last = -1;
 	c->still = 0;
 	printf("# %s: %ld ops, case seed %#llx\n", c->name, nops, (unsigned long long)seed);
@@ -1854,7 +1839,7 @@ static int finish_case(struct fz_case *c, int num, long nops)
 		snprintf(s->why, sizeof(s->why), "killed by signal %d", WTERMSIG(c->status));
 		s->failed = 1;
 	}
-	devs_after = count_dir(c->devdir);
+	devs_after = vu_count_dir(c->devdir);
 	if (!s->failed && devs_after != c->devs_before) {
 		snprintf(s->why, sizeof(s->why), "%d devices in %.500s before, %d after",
 			 c->devs_before, c->devdir, devs_after);

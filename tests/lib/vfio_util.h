@@ -49,6 +49,8 @@ int vu_sysfs_read_long(const char *path, long *val);
 int vu_path_exists(const char *path);
 /* Poll until @path disappears; 0, or -ETIMEDOUT after @timeout_ms. */
 int vu_wait_path_gone(const char *path, int timeout_ms);
+/* How many entries of directory @path do not start with a dot. */
+int vu_count_dir(const char *path);
 
 /* ---- mediated devices ------------------------------------------------- */
 

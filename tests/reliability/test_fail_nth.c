@@ -29,7 +29,6 @@
 #define HARNESS_TIMEOUT 900
 #include "harness.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -119,21 +118,6 @@ static void knobs_restore(void)
 	mounted_debugfs = 0;
 }
 
-static int count_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* What must be the same after a failed call as before it. */
 struct world {
 	int mdevs;
@@ -143,8 +127,8 @@ struct world {
 
 static void world_get(struct world *w)
 {
-	w->mdevs = count_dir(VU_MDEV_BUS);
-	w->vfio_nodes = count_dir("/dev/vfio");
+	w->mdevs = vu_count_dir(VU_MDEV_BUS);
+	w->vfio_nodes = vu_count_dir("/dev/vfio");
 	w->vmlck = vu_proc_status_kb("VmLck");
 }
 
