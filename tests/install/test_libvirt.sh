@@ -20,50 +20,21 @@
 set -u
 
 TOP=${TOP:-$(pwd)}
-TEST_TMP=${TEST_TMP:-$(mktemp -d)}
-TYPES=/sys/class/mdev_bus/mtty/mdev_supported_types
-UDEVD=/lib/systemd/systemd-udevd
 DRIVERS=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
 NTESTS=12
+. "$TOP/tests/install/lib.sh"
 
-skip_all() {
-	local i
-	echo "1..$NTESTS"
-	for i in $(seq $NTESTS); do echo "ok $i - # SKIP $1"; done
-	exit 0
-}
 command -v libvirtd >/dev/null && command -v virsh >/dev/null ||
 	skip_all "libvirt not installed (libvirt-daemon, libvirt-clients)"
 [ -e "$DRIVERS/libvirt_driver_nodedev.so" ] || skip_all "no libvirt nodedev driver"
-[ -x "$UDEVD" ] || skip_all "no $UDEVD (systemd)"
-command -v mdevctl >/dev/null || skip_all "mdevctl not installed"
-[ -d "$TYPES/mtty-2" ] || skip_all "mtty.ko not loaded"
+skip_unless_udev
 
 export TOP TEST_TMP TYPES UDEVD DRIVERS NTESTS
 # The body runs in a private mount namespace, as bash -c: its stdin stays
 # the runner's /dev/null.
 body=$(cat <<'BODY'
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-diag() { sed 's/^/# /'; }
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; fi
-	[ -n "$out" ] && tail -n 25 <<< "$out" | diag
-	return 0
-}
-wait_for() {
-	local t=$(($1 * 2))
-	shift
-	while ! "$@"; do
-		t=$((t - 1))
-		[ $t -gt 0 ] || return 1
-		sleep 0.5
-	done
-}
+. "$TOP/tests/install/lib.sh"
 
 V=(virsh -q -c nodedev:///system)
 PARENT=mtty_mtty			# libvirt's name for /sys/devices/virtual/mtty/mtty
@@ -71,8 +42,7 @@ U=$(cat /proc/sys/kernel/random/uuid)	# nodedev-create
 D=$(cat /proc/sys/kernel/random/uuid)	# nodedev-define
 LOG=$TEST_TMP/libvirtd.log
 links=()
-# pgrep takes names of up to 15 characters, so one pattern each.
-running() { pgrep -x libvirtd >/dev/null || pgrep -x systemd-udevd >/dev/null; }
+running() { pgrep -x libvirtd >/dev/null || udevd_running; }
 cleanup() {
 	local u l
 	for u in "$U" "$D"; do
@@ -91,16 +61,13 @@ echo "1..$NTESTS"
 for l in fd:/proc/self/fd stdin:/proc/self/fd/0 stdout:/proc/self/fd/1 stderr:/proc/self/fd/2; do
 	[ -e "/dev/${l%%:*}" ] || { ln -s "${l#*:}" "/dev/${l%%:*}" && links+=("/dev/${l%%:*}"); }
 done
-saved=$(mktemp -d "$TEST_TMP/mdevctl.XXXX")
-cp -a /etc/mdevctl.d/. "$saved"
-mount -t tmpfs mdevctl /etc/mdevctl.d && cp -a "$saved/." /etc/mdevctl.d
-mkdir -p /run/udev /run/libvirt
-mount -t tmpfs udev /run/udev && mount -t tmpfs libvirt /run/libvirt
+private_dir /etc/mdevctl.d
+mkdir -p /run/libvirt && mount -t tmpfs libvirt /run/libvirt
 mkdir -p "$TEST_TMP/drivers"
 ln -s "$DRIVERS/libvirt_driver_nodedev.so" "$TEST_TMP/drivers/"
 
 daemons() {
-	"$UDEVD" --daemon --resolve-names=never && wait_for 30 udevadm control --ping &&
+	udevd_start &&
 	LIBVIRT_DRIVER_DIR=$TEST_TMP/drivers LIBVIRT_LOG_OUTPUTS="3:file:$LOG" \
 		libvirtd --daemon --pid-file "$TEST_TMP/libvirtd.pid" &&
 	wait_for 60 test -S /run/libvirt/libvirt-sock &&
@@ -178,7 +145,7 @@ check "nodedev-undefine removes the definition" bash -c \
 	 ${V[*]} nodedev-undefine \$($(declare -f name); V=(${V[*]}); name $D) && ! test -e /etc/mdevctl.d/mtty/$D"
 stopped() {
 	kill "$(cat "$TEST_TMP/libvirtd.pid")" && udevadm control --exit &&
-	wait_for 20 bash -c "$(declare -f running); ! running"
+	wait_for 20 eval '! running'
 }
 check "libvirtd and udevd stop" stopped
 exit $failed
