@@ -20,47 +20,16 @@
 set -u
 
 TOP=${TOP:-$(pwd)}
-TEST_TMP=${TEST_TMP:-$(mktemp -d)}
-TYPES=/sys/class/mdev_bus/mtty/mdev_supported_types
-UDEVD=/lib/systemd/systemd-udevd
 NTESTS=11
-
-skip_all() {
-	local i
-	echo "1..$NTESTS"
-	for i in $(seq $NTESTS); do echo "ok $i - # SKIP $1"; done
-	exit 0
-}
-[ -x "$UDEVD" ] || skip_all "no $UDEVD (systemd)"
-command -v mdevctl >/dev/null || skip_all "mdevctl not installed"
-[ -d "$TYPES/mtty-2" ] || skip_all "mtty.ko not loaded"
+. "$TOP/tests/install/lib.sh"
+skip_unless_udev
 
 export TOP TEST_TMP TYPES UDEVD NTESTS
 # The body runs in a private mount namespace, as bash -c: its stdin stays
 # the runner's /dev/null.
 body=$(cat <<'BODY'
 set -u
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-diag() { sed 's/^/# /'; }
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; fi
-	[ -n "$out" ] && tail -n 20 <<< "$out" | diag
-	return 0
-}
-# wait_for SECONDS CMD...: poll CMD every 0.5 s.
-wait_for() {
-	local t=$(($1 * 2))
-	shift
-	while ! "$@"; do
-		t=$((t - 1))
-		[ $t -gt 0 ] || return 1
-		sleep 0.5
-	done
-}
+. "$TOP/tests/install/lib.sh"
 
 U=$(cat /proc/sys/kernel/random/uuid)	# created through sysfs
 P=$(cat /proc/sys/kernel/random/uuid)	# defined persistently
@@ -75,26 +44,17 @@ cleanup() {
 	udevadm control --exit 2>/dev/null
 	[ -n "$mon_pid" ] && kill "$mon_pid" 2>/dev/null && wait "$mon_pid" 2>/dev/null
 	# udevd's workers may still be on their way out
-	for i in 1 2 3 4 5 6 7 8 9 10; do pgrep -x systemd-udevd >/dev/null || break; sleep 0.5; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do udevd_running || break; sleep 0.5; done
 }
 trap cleanup EXIT
 
 echo "1..$NTESTS"
 
 # Writable, private copies of what udevd and mdevctl write to or read.
-saved=$(mktemp -d "$TEST_TMP/mdevctl.XXXX")
-cp -a /etc/mdevctl.d/. "$saved"
-mount -t tmpfs mdevctl /etc/mdevctl.d && cp -a "$saved/." /etc/mdevctl.d
-rules=$(mktemp -d "$TEST_TMP/rules.XXXX")
-cp -a /etc/udev/rules.d/. "$rules" 2>/dev/null
-mount -t tmpfs rules /etc/udev/rules.d && cp -a "$rules/." /etc/udev/rules.d
-mkdir -p /run/udev && mount -t tmpfs udev /run/udev
+private_dir /etc/mdevctl.d
+private_dir /etc/udev/rules.d
 
-started() {
-	"$UDEVD" --daemon --resolve-names=never 2>&1 &&
-	wait_for 30 udevadm control --ping
-}
-check "systemd-udevd starts (writable /run/udev)" started
+check "systemd-udevd starts (writable /run/udev)" udevd_start
 udevadm monitor --kernel --udev --property > "$MON" 2>&1 &
 mon_pid=$!
 sleep 1
@@ -170,10 +130,7 @@ stopped() {
 	[ ! -e "/etc/mdevctl.d/mtty/$P" ]
 }
 check "mdevctl stop and undefine" stopped
-exit_udevd() {
-	udevadm control --exit && wait_for 10 bash -c '! pgrep -x systemd-udevd >/dev/null'
-}
-check "udevd exits" exit_udevd
+check "udevd exits" udevd_exit 10
 exit $failed
 BODY
 )
