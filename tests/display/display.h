@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * display.h - helpers shared by the display sample tests (mdpy, mbochs):
- * little-endian register access through the device fd and plane queries.
+ * the fixture's device, little-endian register access through the device
+ * fd and plane queries.  Include it after harness.h.
  */
 #ifndef TESTS_DISPLAY_H
 #define TESTS_DISPLAY_H
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "harness.h"
 #include "vfio_util.h"
 
 /* DRM fourcc codes and plane types, without needing libdrm's headers. */
@@ -80,6 +82,51 @@ static inline int disp_query_plane(int fd, uint32_t flags, uint32_t type,
 	plane->flags = flags;
 	plane->drm_plane_type = type;
 	return ioctl(fd, VFIO_DEVICE_QUERY_GFX_PLANE, plane);
+}
+
+/*
+ * For FIXTURE_SETUP: a new device of @type under @parent, opened through
+ * VFIO into @v.  Skips the test when the parent's module is not loaded.
+ * @uuid and @v are valid for disp_close() even when this fails.
+ */
+static inline void disp_open(const char *parent, const char *type,
+			     char uuid[VU_UUID_LEN + 1], struct vu_vfio *v)
+{
+	char path[256];
+
+	v->container = v->group = v->device = -1;
+	uuid[0] = '\0';
+
+	vu_type_path(path, sizeof(path), parent, type);
+	if (!vu_path_exists(path))
+		SKIP("no %s: %s.ko not loaded", path, parent);
+
+	ASSERT_EQ(vu_mdev_create(parent, type, uuid), 0);
+	ASSERT_EQ(vu_vfio_open(v, uuid), 0);
+}
+
+/* For FIXTURE_TEARDOWN: undoes disp_open(), whatever part of it was done. */
+static inline void disp_close(const char *uuid, struct vu_vfio *v)
+{
+	vu_vfio_close(v);
+	if (uuid[0] && vu_mdev_exists(uuid))
+		vu_mdev_remove(uuid);
+}
+
+/*
+ * The plane query checks every display device shares: a probe for planes
+ * of kind @kind (VFIO_GFX_PLANE_TYPE_REGION or _DMABUF) succeeds; a probe
+ * or a query for the @other kind, and a query for no kind, fail.
+ */
+static inline void disp_expect_plane_kind(int fd, uint32_t kind, uint32_t other)
+{
+	struct vfio_device_gfx_plane_info p;
+
+	EXPECT_EQ(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE | kind, 0, &p), 0);
+	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE | other, 0, &p),
+		     EINVAL);
+	EXPECT_ERRNO(disp_query_plane(fd, other, DISP_PLANE_PRIMARY, &p), EINVAL);
+	EXPECT_ERRNO(disp_query_plane(fd, 0, DISP_PLANE_PRIMARY, &p), EINVAL);
 }
 
 #endif /* TESTS_DISPLAY_H */

@@ -73,20 +73,10 @@ FIXTURE_VARIANT_ADD(mbochs, large) {
 
 FIXTURE_SETUP(mbochs)
 {
-	char path[256];
-
-	self->v.container = self->v.group = self->v.device = -1;
 	self->fd = -1;
 	self->buf_fd = -1;
 	self->map = MAP_FAILED;
-	self->uuid[0] = '\0';
-
-	vu_type_path(path, sizeof(path), PARENT, variant->type);
-	if (!vu_path_exists(path))
-		SKIP("no %s: mbochs.ko not loaded", path);
-
-	ASSERT_EQ(vu_mdev_create(PARENT, variant->type, self->uuid), 0);
-	ASSERT_EQ(vu_vfio_open(&self->v, self->uuid), 0);
+	disp_open(PARENT, variant->type, self->uuid, &self->v);
 	self->fd = self->v.device;
 }
 
@@ -96,9 +86,7 @@ FIXTURE_TEARDOWN(mbochs)
 		munmap(self->map, self->map_size);
 	if (self->buf_fd >= 0)
 		close(self->buf_fd);
-	vu_vfio_close(&self->v);
-	if (self->uuid[0] && vu_mdev_exists(self->uuid))
-		vu_mdev_remove(self->uuid);
+	disp_close(self->uuid, &self->v);
 }
 
 /* ---- the guest's side: VBE registers ---------------------------------- */
@@ -276,13 +264,8 @@ TEST_F(mbochs, plane_probe)
 	struct vfio_device_gfx_plane_info p;
 	int fd = self->fd;
 
-	EXPECT_EQ(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE |
-				   VFIO_GFX_PLANE_TYPE_DMABUF, 0, &p), 0);
-	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE |
-				      VFIO_GFX_PLANE_TYPE_REGION, 0, &p), EINVAL);
-	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_REGION,
-				      DISP_PLANE_PRIMARY, &p), EINVAL);
-	EXPECT_ERRNO(disp_query_plane(fd, 0, DISP_PLANE_PRIMARY, &p), EINVAL);
+	disp_expect_plane_kind(fd, VFIO_GFX_PLANE_TYPE_DMABUF,
+			       VFIO_GFX_PLANE_TYPE_REGION);
 	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_DMABUF, 9, &p), EINVAL);
 }
 

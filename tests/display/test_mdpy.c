@@ -43,19 +43,9 @@ FIXTURE_VARIANT_ADD(mdpy, hd) { .type = "mdpy-hd", .width = 1920, .height = 1080
 
 FIXTURE_SETUP(mdpy)
 {
-	char path[256];
-
-	self->v.container = self->v.group = self->v.device = -1;
 	self->fd = -1;
 	self->fb = MAP_FAILED;
-	self->uuid[0] = '\0';
-
-	vu_type_path(path, sizeof(path), PARENT, variant->type);
-	if (!vu_path_exists(path))
-		SKIP("no %s: mdpy.ko not loaded", path);
-
-	ASSERT_EQ(vu_mdev_create(PARENT, variant->type, self->uuid), 0);
-	ASSERT_EQ(vu_vfio_open(&self->v, self->uuid), 0);
+	disp_open(PARENT, variant->type, self->uuid, &self->v);
 	self->fd = self->v.device;
 	self->fb_size = disp_region_size(self->fd, VFIO_PCI_BAR0_REGION_INDEX);
 	ASSERT_GT(self->fb_size, 0);
@@ -65,9 +55,7 @@ FIXTURE_TEARDOWN(mdpy)
 {
 	if (self->fb != MAP_FAILED)
 		munmap(self->fb, self->fb_size);
-	vu_vfio_close(&self->v);
-	if (self->uuid[0] && vu_mdev_exists(self->uuid))
-		vu_mdev_remove(self->uuid);
+	disp_close(self->uuid, &self->v);
 }
 
 static uint32_t *map_fb(int fd, uint64_t size)
@@ -227,13 +215,8 @@ TEST_F(mdpy, plane_probe)
 	struct vfio_device_gfx_plane_info p;
 	int fd = self->fd;
 
-	EXPECT_EQ(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE |
-				   VFIO_GFX_PLANE_TYPE_REGION, 0, &p), 0);
-	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE |
-				      VFIO_GFX_PLANE_TYPE_DMABUF, 0, &p), EINVAL);
-	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_DMABUF,
-				      DISP_PLANE_PRIMARY, &p), EINVAL);
-	EXPECT_ERRNO(disp_query_plane(fd, 0, DISP_PLANE_PRIMARY, &p), EINVAL);
+	disp_expect_plane_kind(fd, VFIO_GFX_PLANE_TYPE_REGION,
+			       VFIO_GFX_PLANE_TYPE_DMABUF);
 	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_PROBE, 0, &p), EINVAL);
 	EXPECT_ERRNO(disp_query_plane(fd, VFIO_GFX_PLANE_TYPE_REGION |
 				      VFIO_GFX_PLANE_TYPE_DMABUF,
