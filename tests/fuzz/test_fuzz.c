@@ -13,8 +13,9 @@
  * with random and boundary argsz, flags, indices, offsets and counts,
  * SET_IRQS with eventfds and bogus fds, DMA map/unmap, device features,
  * display planes and dma-bufs, pread/pwrite and mmap at random offsets,
- * and on mdev_testparent devices the pin/unpin/DMA commands of its control
- * region.
+ * on mdev_testparent devices the pin/unpin/DMA commands of its control
+ * region, and on mbochs devices mode sets, so that there are planes to
+ * export.
  *
  * Each op's result is checked: a failure must carry an errno of the op's
  * set (unknown errnos fail the case), a few must-hold rules are checked
@@ -1231,6 +1232,12 @@ static void op_gfx(struct fz *z)
 		p->flags = fz_next(&z->r);
 	p->drm_plane_type = fz_one_in(&z->r, 8) ? (uint32_t)fz_next(&z->r)
 						: fz_below(&z->r, 4);
+	/* half the time a well-formed query, so that exports happen */
+	if (fz_one_in(&z->r, 2)) {
+		p->argsz = sizeof(*p);
+		p->flags = VFIO_GFX_PLANE_TYPE_DMABUF;
+		p->drm_plane_type = 1;	/* DRM_PLANE_TYPE_PRIMARY */
+	}
 	fz_note(z, "QUERY_GFX_PLANE argsz %u flags %#x type %u", p->argsz, p->flags,
 		p->drm_plane_type);
 	ret = ioctl(d->device, VFIO_DEVICE_QUERY_GFX_PLANE, p);
@@ -1398,6 +1405,48 @@ static void op_mmap(struct fz *z)
 	z->map[slot].dev = fz_dev_index(z, d);
 }
 
+/*
+ * mbochs: program a mode through the bochs VBE registers in BAR2, mostly a
+ * valid one, so that QUERY_GFX_PLANE finds a plane and GET_GFX_DMABUF
+ * exports it (random writes alone almost never get there).
+ */
+static void op_modeset(struct fz *z)
+{
+	static const uint16_t widths[] = { 0, 1, 8, 640, 800, 1024, 1280, 4096 };
+	static const uint16_t bpps[] = { 32, 32, 32, 24, 16, 8, 0 };
+	enum { ID, XRES, YRES, BPP, ENABLE, BANK, VIRT_WIDTH, VIRT_HEIGHT,
+	       X_OFFSET, Y_OFFSET };
+	struct fz_dev *d = fz_pick(z);
+	uint16_t regs[Y_OFFSET + 1] = { 0 };
+	unsigned int r;
+	ssize_t n;
+
+	if (strncmp(z->t->parent, "mbochs", 6) || d->device < 0)
+		return;
+	regs[XRES] = widths[fz_below(&z->r, 8)];
+	regs[YRES] = widths[fz_below(&z->r, 7)] * 3 / 4;
+	regs[BPP] = bpps[fz_below(&z->r, 7)];
+	regs[VIRT_WIDTH] = regs[XRES];
+	regs[VIRT_HEIGHT] = regs[YRES] * (1 + fz_below(&z->r, 2));
+	regs[Y_OFFSET] = fz_one_in(&z->r, 4) ? regs[YRES] : 0;
+	if (fz_one_in(&z->r, 8))
+		regs[fz_below(&z->r, Y_OFFSET + 1)] = (uint16_t)fz_next(&z->r);
+	regs[ENABLE] = fz_one_in(&z->r, 8) ? 0 : 0x41;	/* enabled, linear fb */
+	fz_note(z, "modeset %ux%u bpp %u y %u enable %#x", regs[XRES], regs[YRES],
+		regs[BPP], regs[Y_OFFSET], regs[ENABLE]);
+	for (r = XRES; r <= Y_OFFSET; r++) {
+		uint16_t v = r == ENABLE ? 0 : regs[r];
+
+		n = pwrite(d->device, &v, 2, ((off_t)VFIO_PCI_BAR2_REGION_INDEX << 40) +
+			   0x500 + 2 * r);
+		if (fz_check(z, n, E_RW, "VBE register"))
+			return;
+	}
+	n = pwrite(d->device, &regs[ENABLE], 2, ((off_t)VFIO_PCI_BAR2_REGION_INDEX << 40) +
+		   0x500 + 2 * ENABLE);
+	fz_check(z, n, E_RW, "VBE enable");
+}
+
 /* mdev_testparent: make the driver pin, unpin and DMA into our memory */
 static void op_tp_cmd(struct fz *z)
 {
@@ -1498,6 +1547,7 @@ static const struct fz_op fz_ops[] = {
 	FZ_OP(op_reset, 3, 1),
 	FZ_OP(op_feature, 6, 1),
 	FZ_OP(op_gfx, 6, 1),
+	FZ_OP(op_modeset, 3, 1),
 	FZ_OP(op_dev_ioctl_random, 4, 1),
 	FZ_OP(op_rw, 18, 1),
 	FZ_OP(op_mmap, 6, 1),
