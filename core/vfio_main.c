@@ -408,8 +408,8 @@ static void vfio_device_wait_unused(struct vfio_device *device)
  * closed, calling ops->request() every ten seconds to ask the user to let
  * go.  As in Linux 6.1, VFIO_GROUP_GET_DEVICE_FD still opens the device
  * meanwhile as long as one of its fds is open, and the wait then covers
- * the new fd too; with none open it fails with -ENODEV.  The driver still holds its reference afterwards and
- * drops it with vfio_put_device().
+ * the new fd too; with none open it fails with -ENODEV.  The driver still
+ * holds its reference afterwards and drops it with vfio_put_device().
  */
 void vfio_unregister_group_dev(struct vfio_device *device)
 {
